@@ -1,0 +1,72 @@
+"""Every error report-kit raises on purpose.
+
+    ReportKitError                 base: catch this to handle any expected failure
+    ├── ParamsError                a params file is unreadable or invalid (lists every problem)
+    ├── FormatError                an unknown official format id
+    ├── SourceDocumentError        a published report or spreadsheet cannot be imported
+    ├── PipelineError              executing or exporting a notebook failed
+    │   └── NotebookExecutionError a cell of the template raised (names the cell)
+    └── OutputPathError            an output path would leave the outputs folder
+
+Each message names the file, the line and the field with its official Chinese label where one
+applies, and says what to do. The CLI prints the message and exits non-zero, without a traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class ReportKitError(Exception):
+    """Base of every error report-kit raises deliberately."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One located problem in an input file."""
+
+    path: str
+    line: int | None
+    field: str
+    label: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        field = f"{self.field} ({self.label})" if self.label else self.field
+        return f"{where}: {field}: {self.message}" if field else f"{where}: {self.message}"
+
+
+class ParamsError(ReportKitError):
+    """A params file cannot be used; carries every problem found, not just the first."""
+
+    def __init__(self, path: str | Path, problems: list[Problem]) -> None:
+        self.path = str(path)
+        self.problems = problems
+        n = len(problems)
+        head = f"{self.path}: {n} problem{'s' if n != 1 else ''} in params file"
+        super().__init__("\n".join([head, *(f"  {p}" for p in problems)]))
+
+
+class FormatError(ReportKitError, KeyError):
+    """An official format id that report-kit does not know."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0])
+
+
+class SourceDocumentError(ReportKitError):
+    """A document given for import cannot be read as an annual report."""
+
+
+class PipelineError(ReportKitError):
+    """Running the template notebook or exporting its HTML failed."""
+
+
+class NotebookExecutionError(PipelineError):
+    """A cell of the template notebook raised while executing for one agency-year."""
+
+
+class OutputPathError(ReportKitError, ValueError):
+    """An output path would fall outside the outputs folder (a slug or year tried to escape)."""

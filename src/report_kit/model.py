@@ -1,0 +1,226 @@
+"""The typed model of one agency-year, derived from an official format.
+
+``schema_for(fmt)`` builds the pydantic model that validates a params document for that format
+(every row and column of tables 二/三/四 present, nothing else); ``AgencyYear`` is the validated,
+immutable value the rest of report-kit works with. A blank cell is ``None`` and stays distinct
+from ``0`` everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, create_model, field_validator
+
+from report_kit.formats import Column, Format, Table, available, get_format
+
+Number = int | Decimal
+Cells = Mapping[str, Mapping[str, Number | None]]
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+TEXT_KEYS = ("总体情况", "问题及改进", "其他事项")
+# Largest figure accepted in a cell: far above any real report, small enough for exact arithmetic
+# in spreadsheets and JavaScript, so a stray digit run is caught as an error.
+MAX_FIGURE = 10**12
+
+Body = Literal["department", "government"]
+Level = Literal["national", "provincial", "prefecture", "county", "township"]
+
+_COUNT = Annotated[StrictInt, Field(ge=0, le=MAX_FIGURE)]
+_DELTA = Annotated[StrictInt, Field(ge=-MAX_FIGURE, le=MAX_FIGURE)]
+_AMOUNT = Annotated[Decimal, Field(ge=0, le=MAX_FIGURE, allow_inf_nan=False)]
+
+
+def _amount(v: Any) -> Any:
+    # YAML gives ints and floats; strings and booleans are not amounts.
+    if isinstance(v, bool) or isinstance(v, str):
+        raise ValueError("must be a number (金额), not text")
+    if isinstance(v, float):
+        return Decimal(repr(v))
+    return v
+
+
+_FIELD_TYPES: dict[str, Any] = {"count": _COUNT, "delta": _DELTA, "amount": _AMOUNT}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _row_model(table: Table, row_key: str, name: str) -> type[BaseModel]:
+    fields: dict[str, Any] = {}
+    validators: dict[str, Any] = {}
+    for i, col in enumerate(table.columns_of(row_key)):
+        fields[f"c{i}"] = (_FIELD_TYPES[col.kind] | None, Field(alias=col.key))
+        if col.kind == "amount":
+            validators[f"v{i}"] = field_validator(f"c{i}", mode="before")(_amount)
+    return create_model(name, __base__=_Strict, __validators__=validators, **fields)
+
+
+def _table_model(fmt: Format, table_id: str) -> type[BaseModel]:
+    table = fmt.table(table_id)
+    fields = {
+        f"r{i}": (_row_model(table, row.key or "", f"T{table_id}R{i}_{fmt.id}"), Field(alias=row.key))
+        for i, row in enumerate(table.data_rows())
+    }
+    return create_model(f"Table{table_id}_{fmt.id}", __base__=_Strict, **fields)
+
+
+class CatalogueEntry(_Strict):
+    """One 目录 of the portal with the number of items published in it this year."""
+
+    目录: str
+    条数: Annotated[StrictInt, Field(ge=0, le=MAX_FIGURE)] | None
+
+
+class Fee(_Strict):
+    """信息处理费 charged for applications this year (2021 format, 六)."""
+
+    charged: bool | None = None
+    amount: _AMOUNT | None = None  # 万元 is not used: fees are stated in 元
+
+    _v = field_validator("amount", mode="before")(_amount)
+
+
+class Facts(_Strict):
+    catalogue: list[CatalogueEntry] | None = None
+    fee: Fee | None = None
+
+
+class Texts(_Strict):
+    总体情况: str | None = None
+    问题及改进: str | None = None
+    其他事项: str | None = None
+
+
+class NarrativeOptions(_Strict):
+    """Per section: true = generated sentences (default), false = none, text = use this text."""
+
+    总体情况: bool | str = True
+    主动公开: bool | str = True
+    依申请公开: bool | str = True
+    复议诉讼: bool | str = True
+    问题及改进: bool | str = True
+    其他事项: bool | str = True
+
+
+class _Meta(_Strict):
+    agency: Annotated[str, Field(min_length=1, max_length=200)]
+    short_name: Annotated[str, Field(max_length=100)] | None = None
+    slug: str
+    year: Annotated[StrictInt, Field(ge=2008, le=2100)]
+    format: str
+    body: Body = "department"
+    level: Level | None = None
+    published: date | None = None
+    text: Texts = Texts()
+    facts: Facts = Facts()
+    narrative: NarrativeOptions = NarrativeOptions()
+    acknowledged: dict[str, str] = {}
+
+    @field_validator("format")
+    @classmethod
+    def _format(cls, v: str) -> str:
+        if v not in available():
+            raise ValueError(f"must be one of {', '.join(available())} (the official format's year)")
+        return v
+
+    @field_validator("slug")
+    @classmethod
+    def _slug(cls, v: str) -> str:
+        if not isinstance(v, str) or not SLUG_RE.fullmatch(v) or len(v) > 80:
+            raise ValueError(
+                "must be lowercase letters, digits and single hyphens (it becomes a folder name), "
+                f"e.g. 'zhuzhou-county-kgxj'; got {v!r}"
+            )
+        return v
+
+
+@cache
+def schema_for(format_id: str) -> type[BaseModel]:
+    """The pydantic model of a whole params document in this format."""
+    fmt = get_format(format_id)
+    return create_model(
+        f"Params_{format_id}",
+        __base__=_Meta,
+        table2=(_table_model(fmt, "二"), ...),
+        table3=(_table_model(fmt, "三"), ...),
+        table4=(_table_model(fmt, "四"), ...),
+    )
+
+
+TABLE_KEYS = {"二": "table2", "三": "table3", "四": "table4"}
+
+
+@dataclass(frozen=True)
+class AgencyYear:
+    """One agency's figures and texts for one report year, validated against its format."""
+
+    fmt: Format
+    agency: str
+    slug: str
+    year: int
+    tables: Mapping[str, Cells]  # 二/三/四 → row key → column key → value (None = blank)
+    short_name: str | None = None
+    body: Body = "department"
+    level: Level | None = None
+    published: date | None = None
+    text: Mapping[str, str | None] = field(default_factory=dict)
+    catalogue: tuple[tuple[str, int | None], ...] | None = None
+    fee_charged: bool | None = None
+    fee_amount: Decimal | None = None
+    narrative: Mapping[str, bool | str] = field(default_factory=dict)
+    acknowledged: Mapping[str, str] = field(default_factory=dict)
+    source: str | None = None  # the params file it came from, for messages
+
+    def get(self, table: str, row: str, col: str) -> Number | None:
+        return self.tables[table][row][col]
+
+    def t3(self, row: str, col: str = "总计") -> int | None:
+        return self.tables["三"][row][col]  # type: ignore[return-value]
+
+    @property
+    def title(self) -> str:
+        return self.fmt.title.format(agency=self.agency, year=self.year)
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.agency
+
+
+def from_document(doc: BaseModel, source: str | None = None) -> AgencyYear:
+    """Turn a validated params document into an AgencyYear."""
+    fmt = get_format(doc.format)  # type: ignore[attr-defined]
+    data = doc.model_dump(by_alias=True)
+    tables = {tid: data[key] for tid, key in TABLE_KEYS.items()}
+    facts = data["facts"]
+    catalogue = (
+        tuple((e["目录"], e["条数"]) for e in facts["catalogue"])
+        if facts.get("catalogue") is not None else None
+    )
+    fee = facts.get("fee") or {}
+    return AgencyYear(
+        fmt=fmt, agency=data["agency"], slug=data["slug"], year=data["year"], tables=tables,
+        short_name=data["short_name"], body=data["body"], level=data["level"],
+        published=data["published"], text=data["text"], catalogue=catalogue,
+        fee_charged=fee.get("charged"), fee_amount=fee.get("amount"),
+        narrative=data["narrative"], acknowledged=data["acknowledged"], source=source,
+    )
+
+
+def blank_tables(fmt: Format) -> dict[str, dict[str, dict[str, Number | None]]]:
+    """Every cell of the format, all blank: the scaffold's starting point."""
+    out: dict[str, dict[str, dict[str, Number | None]]] = {}
+    for tid, row, col in fmt.cells():
+        out.setdefault(tid, {}).setdefault(row.key or "", {})[col.key] = None
+    return out
+
+
+def column_kind(fmt: Format, table: str, row: str, col: str) -> Column:
+    return fmt.table(table).column(row, col)
