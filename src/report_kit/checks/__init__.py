@@ -1,0 +1,19 @@
+"""Rules that reviewers and evaluators apply to a report, and the findings they produce.
+
+Each rule is a small function registered with an id, a severity and its formula; ``run_checks``
+applies every rule to one agency-year (and its previous year, when known) and returns findings
+with stable ids (``rule@location``) that survive re-runs and edits elsewhere in the file.
+"""
+
+from report_kit.checks._core import (
+    RULES,
+    Finding,
+    Rule,
+    findings_frame,
+    findings_to_records,
+    rule,
+    run_checks,
+)
+from report_kit.checks import _tables  # noqa: F401  (registers the rules)
+
+__all__ = ["RULES", "Finding", "Rule", "findings_frame", "findings_to_records", "rule", "run_checks"]

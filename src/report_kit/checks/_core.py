@@ -1,0 +1,93 @@
+"""Finding, the rule registry and the runner."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, replace
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from report_kit.model import AgencyYear
+
+Severity = Literal["error", "warning", "info"]
+SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One defect (or notable fact) found in an agency-year's report."""
+
+    rule: str  # e.g. "T3-BALANCE"
+    severity: Severity
+    section: str  # 一 … 六: where a reviewer finds it
+    location: str  # official labels of the cell(s) or text concerned
+    message: str  # Chinese, for reviewers
+    expected: str | None = None
+    actual: str | None = None
+    key: str = ""  # stable location key inside the rule (column, row …)
+    acknowledged: str | None = None  # the reviewer's reason, when acknowledged in params
+
+    @property
+    def id(self) -> str:
+        return f"{self.rule}@{self.key}" if self.key else self.rule
+
+
+Check = Callable[["AgencyYear", "AgencyYear | None"], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    severity: Severity
+    title: str  # Chinese name of the rule
+    formula: str  # what it computes, in the form's own terms
+    func: Check
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(rule_id: str, severity: Severity, title: str, formula: str) -> Callable[[Check], Check]:
+    """Register a check function under a rule id."""
+
+    def wrap(func: Check) -> Check:
+        if rule_id in RULES:
+            raise ValueError(f"rule {rule_id} registered twice")
+        RULES[rule_id] = Rule(rule_id, severity, title, formula, func)
+        return func
+
+    return wrap
+
+
+def run_checks(ay: AgencyYear, previous: AgencyYear | None = None) -> list[Finding]:
+    """Every rule applied to one agency-year; sorted by section order, severity, rule and key."""
+    found: list[Finding] = []
+    for r in RULES.values():
+        found.extend(r.func(ay, previous))
+    found = [replace(f, acknowledged=ay.acknowledged.get(f.id)) for f in found]
+    order = "一二三四五六"
+    return sorted(found, key=lambda f: (order.find(f.section), SEVERITY_ORDER[f.severity], f.rule, f.key))
+
+
+def findings_to_records(findings: Iterable[Finding]) -> list[dict[str, Any]]:
+    """JSON-ready dicts, one per finding, with its stable id."""
+    return [{"id": f.id, **asdict(f)} for f in findings]
+
+
+def findings_frame(findings: Iterable[Finding]) -> pd.DataFrame:
+    """The findings as a table for the notebook (columns in Chinese for reviewers)."""
+    import pandas as pd
+
+    rows = [
+        {"部分": f.section, "级别": f.severity, "规则": f.rule, "位置": f.location, "说明": f.message,
+         "应为": f.expected, "实际": f.actual, "已确认": f.acknowledged, "编号": f.id}
+        for f in findings
+    ]
+    return pd.DataFrame(rows, columns=["部分", "级别", "规则", "位置", "说明", "应为", "实际", "已确认", "编号"])
+
+
+def iter_cells(ay: AgencyYear, table: str) -> Iterator[tuple[str, str, Any]]:
+    for row, col in ay.fmt.table(table).cells():
+        yield row.key or "", col.key, ay.tables[table][row.key or ""][col.key]
