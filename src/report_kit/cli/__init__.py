@@ -1,0 +1,46 @@
+"""The ``report-kit`` command: argument parsing only; every command is a library call.
+
+Each command lives in its own module exposing ``add_parser(subparsers)``, which registers the
+command and sets ``func`` (taking the parsed args, returning an exit code). Exit codes: 0 success,
+1 the job ran and found failures (error findings, failed agencies), 2 usage or input errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from importlib import import_module
+
+from report_kit.errors import ReportKitError
+
+# Command modules, in the order `report-kit --help` lists them.
+COMMANDS = ["_new", "_run"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="report-kit",
+        description="Produce, check and publish 政府信息公开工作年度报告 from per-agency params.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in COMMANDS:
+        import_module(f"report_kit.cli.{name}").add_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except ReportKitError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
