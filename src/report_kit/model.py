@@ -39,7 +39,7 @@ _AMOUNT = Annotated[Decimal, Field(ge=0, le=MAX_FIGURE, allow_inf_nan=False)]
 
 def _amount(v: Any) -> Any:
     # YAML gives ints and floats; strings and booleans are not amounts.
-    if isinstance(v, bool) or isinstance(v, str):
+    if isinstance(v, (bool, str)):
         raise ValueError("must be a number (金额), not text")
     if isinstance(v, float):
         return Decimal(repr(v))

@@ -37,6 +37,8 @@ MAX_BYTES = 2 * 1024 * 1024  # a complete params file is ~5 KB; more is not a pa
 MAX_NODES = 20_000  # guards against alias expansion ("billion laughs") and runaway nesting
 MAX_DEPTH = 12
 
+SAFE_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq")}
+
 META_LABELS = {
     "agency": "机关名称",
     "short_name": "简称",
@@ -122,9 +124,10 @@ def _check_shape(doc: Any, path: str) -> None:
             raise ParamsError(path, [Problem(path, None, "", None,
                                              "document is too large or too deeply nested for a params file "
                                              "(YAML anchors/aliases expanding?)")])
-        tag = getattr(node, "tag", None)
-        if tag is not None and getattr(tag, "value", None) and not str(tag.value).startswith("tag:yaml.org"):
-            raise ParamsError(path, [Problem(path, None, "", None, f"YAML tag {tag.value} is not allowed")])
+        tag = getattr(getattr(node, "tag", None), "value", None)
+        if tag is not None and tag not in SAFE_TAGS:
+            raise ParamsError(path, [Problem(path, None, "", None,
+                                             f"YAML tag {tag} is not allowed in a params file")])
         if isinstance(node, dict):
             stack.extend((v, depth + 1) for v in node.values())
             stack.extend((k, depth + 1) for k in node)
@@ -148,10 +151,8 @@ def _line_of(doc: CommentedMap, loc: Iterable[Any]) -> int | None:
     line: int | None = None
     for part in loc:
         if isinstance(node, CommentedMap) and part in node:
-            pos = node.lc.value(part) if node.lc.data and part in node.lc.data else None
-            key_pos = node.lc.key(part) if node.lc.data and part in node.lc.data else None
-            chosen = key_pos if not isinstance(node[part], (CommentedMap, CommentedSeq)) or pos is None else key_pos
-            line = chosen[0] + 1 if chosen else line
+            if node.lc.data and part in node.lc.data:
+                line = node.lc.key(part)[0] + 1
             node = node[part]
         elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
             line = node.lc.item(part)[0] + 1
@@ -241,7 +242,9 @@ def _message(fmt: Format, err: dict[str, Any]) -> str:
         hint = f"; did you mean {close[0]!r}?" if close else ""
         return f"unknown key{hint}"
     if kind == "missing":
-        return "missing; every cell must be present (write null for a blank cell)"
+        if loc and loc[0] in TABLE_KEYS.values():
+            return "missing; every cell must be present (write null for a blank cell)"
+        return "missing; this field is required"
     if kind in {"int_type", "int_parsing", "int_from_float"}:
         return f"must be a whole number of 件/项 (or null for blank), got {shown}"
     if kind in {"decimal_type", "decimal_parsing", "value_error"} and "金额" in str(err.get("msg")):
@@ -292,9 +295,12 @@ def loads(text: str, path: str = "<params>") -> AgencyYear:
     return validate(parse_yaml(text, path), path)
 
 
-def load(path: str | Path) -> AgencyYear:
-    """Read and validate one params file."""
+def load(path: str | Path, expected_sha256: str | None = None) -> AgencyYear:
+    """Read and validate one params file; with ``expected_sha256``, refuse a file that changed."""
     p = Path(path)
+    if expected_sha256 and content_hash(p) != expected_sha256:
+        raise ParamsError(path, [Problem(str(path), None, "", None,
+                                         "the file changed after this run was scheduled; run it again")])
     return loads(read_text(p), str(path))
 
 

@@ -5,6 +5,7 @@ applies every rule to one agency-year (and its previous year, when known) and re
 with stable ids (``rule@location``) that survive re-runs and edits elsewhere in the file.
 """
 
+from report_kit.checks import _tables  # noqa: F401  (registers the rules)
 from report_kit.checks._core import (
     RULES,
     Finding,
@@ -14,6 +15,5 @@ from report_kit.checks._core import (
     rule,
     run_checks,
 )
-from report_kit.checks import _tables  # noqa: F401  (registers the rules)
 
 __all__ = ["RULES", "Finding", "Rule", "findings_frame", "findings_to_records", "rule", "run_checks"]

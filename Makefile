@@ -1,0 +1,41 @@
+# report-kit: `make run` builds every report under params/; `make test` runs the whole suite.
+# Both set up .venv from scratch when needed (only Python 3.11, pip and make are assumed).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: setup run test test-fast lint lab system-deps clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (report-kit)" >/dev/null
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+run: setup
+	$(BIN)/report-kit build
+
+lint: setup
+	$(BIN)/ruff check src tests bench
+
+test: setup lint
+	$(BIN)/pytest -q
+
+test-fast: setup
+	$(BIN)/pytest -q -m "not slow"
+
+lab: setup
+	$(BIN)/jupyter lab notebooks/
+
+# Headless Chromium and CJK fonts for the browser, PDF and screenshot tests (Debian; needs root).
+system-deps:
+	@command -v chromium >/dev/null && fc-list :lang=zh | grep -q . || \
+	  { apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk poppler-utils; }
+
+clean:
+	rm -rf $(VENV) outputs .pytest_cache .ruff_cache

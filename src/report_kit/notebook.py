@@ -1,0 +1,117 @@
+"""Helpers that the template notebook's cells call: each shows one step to a reviewer.
+
+Kept thin on purpose: the logic lives in params, checks, narrative and render; these functions
+only display results inside a Jupyter kernel (IPython is imported lazily).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from report_kit.content import SectionContent
+from report_kit.model import AgencyYear
+from report_kit.render.grid import format_number
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from report_kit.checks import Finding
+
+RECORD_MIME = "application/vnd.report-kit+json"
+
+
+def _display(obj: Any, raw: bool = False) -> None:
+    from IPython.display import display
+
+    display(obj, raw=raw)
+
+
+def _html(markup: str) -> None:
+    from IPython.display import HTML
+
+    _display(HTML(markup))
+
+
+def figures_frames(ay: AgencyYear) -> dict[str, pd.DataFrame]:
+    """Tables 二/三/四 as DataFrames with the official labels; blank cells show as （空白）."""
+    import pandas as pd
+
+    frames: dict[str, pd.DataFrame] = {}
+    for tid in ("二", "三", "四"):
+        table = ay.fmt.table(tid)
+        rows = table.data_rows()
+        data: dict[str, dict[str, str]] = {}
+        for row in rows:
+            parent = table.parent_of(row.key or "")
+            name = f"{parent.num}{row.numbered}" if parent and parent.num != "三、" else row.numbered
+            if row.block:
+                name = f"{row.block} {name}"
+            data[name] = {
+                c.label: (format_number(v) if (v := ay.get(tid, row.key or "", c.key)) is not None else "（空白）")
+                for c in table.columns_of(row.key or "")
+            }
+        frames[table.title] = pd.DataFrame.from_dict(data, orient="index").fillna("—")
+    return frames
+
+
+def show_run(ay: AgencyYear, params_path: str, params_sha256: str | None, previous_path: str | None) -> None:
+    """What this run is: agency, year, format and the exact inputs (paths and content hash)."""
+    import pandas as pd
+
+    info = {
+        "机关名称": ay.agency, "简称": ay.short_name or "", "报告年度": ay.year,
+        "报告格式": f"{ay.fmt.id}（{ay.fmt.notice}）", "参数文件": params_path,
+        "参数文件SHA-256": params_sha256 or "（未提供）", "上一年度参数": previous_path or "（无）",
+    }
+    _display(pd.DataFrame({"值": info}))
+
+
+def show_figures(ay: AgencyYear) -> None:
+    from IPython.display import Markdown
+
+    for title, frame in figures_frames(ay).items():
+        _display(Markdown(f"**{title}**"))
+        _display(frame)
+
+
+def show_findings(findings: Sequence[Finding]) -> None:
+    """The findings table a reviewer reads first."""
+    from report_kit import checks
+
+    html = getattr(checks, "findings_html", None)
+    if html is not None:
+        _html(html(findings))
+    else:
+        _display(checks.findings_frame(findings))
+
+
+def record(ay: AgencyYear, findings: Sequence[Finding], sections: Sequence[SectionContent],
+           params_sha256: str | None) -> None:
+    """Emit the machine-readable run record; the pipeline lifts it into the notebook metadata."""
+    from report_kit.checks import findings_to_records
+
+    payload = {
+        "title": ay.title, "agency": ay.agency, "slug": ay.slug, "year": ay.year, "format": ay.fmt.id,
+        "params_sha256": params_sha256, "findings": findings_to_records(findings),
+        "sections": [s.key for s in sections],
+    }
+    counts = {sev: sum(1 for f in findings if f.severity == sev and not f.acknowledged)
+              for sev in ("error", "warning", "info")}
+    _display({RECORD_MIME: payload,
+              "text/plain": f"run record: {counts['error']} errors, {counts['warning']} warnings, "
+                            f"{counts['info']} info"}, raw=True)
+
+
+def show_title(ay: AgencyYear) -> None:
+    from report_kit.render import title_html
+
+    _html(title_html(ay))
+
+
+def show_section(sections: Sequence[SectionContent], ay: AgencyYear, key: str) -> None:
+    """One of the six sections, as it appears in the published report."""
+    from report_kit.render import section_html
+
+    section = next(s for s in sections if s.key == key)
+    _html(section_html(section, ay))
