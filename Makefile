@@ -21,7 +21,7 @@ run: setup
 	$(BIN)/report-kit build
 
 lint: setup
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests $(wildcard bench)
 
 test: setup lint
 	$(BIN)/pytest -q
