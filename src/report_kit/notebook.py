@@ -43,11 +43,7 @@ def figures_frames(ay: AgencyYear) -> dict[str, pd.DataFrame]:
         rows = table.data_rows()
         data: dict[str, dict[str, str]] = {}
         for row in rows:
-            parent = table.parent_of(row.key or "")
-            name = f"{parent.num}{row.numbered}" if parent and parent.num != "三、" else row.numbered
-            if row.block:
-                name = f"{row.block} {name}"
-            data[name] = {
+            data[table.row_label(row.key or "")] = {
                 c.label: (format_number(v) if (v := ay.get(tid, row.key or "", c.key)) is not None else "（空白）")
                 for c in table.columns_of(row.key or "")
             }

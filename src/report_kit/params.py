@@ -104,7 +104,10 @@ def parse_yaml(text: str, path: str) -> CommentedMap:
         if "duplicate key" in what or "found duplicate key" in str(exc):
             what = "a key appears twice in the same mapping; keep one"
         raise ParamsError(path, [Problem(path, line, "", None, f"malformed YAML: {what}")]) from None
-    except (YAMLError, RecursionError, ValueError) as exc:
+    except RecursionError:
+        raise ParamsError(path, [Problem(path, None, "", None,
+                                         "malformed YAML: nested far too deeply for a params file")]) from None
+    except (YAMLError, ValueError) as exc:
         raise ParamsError(path, [Problem(path, None, "", None, f"malformed YAML: {exc}")]) from None
     if not isinstance(doc, CommentedMap):
         raise ParamsError(path, [Problem(path, 1, "", None,
@@ -177,7 +180,7 @@ def field_label(fmt: Format | None, loc: tuple[Any, ...]) -> tuple[str, str | No
             if len(loc) >= 3:
                 return name, f"{table.title} {table.cell_label(str(loc[1]), str(loc[2]))}"
             if len(loc) == 2:
-                return name, f"{table.title} {table.row(str(loc[1])).numbered}"
+                return name, f"{table.title} {table.row_label(str(loc[1]))}"
         except (KeyError, StopIteration):
             pass
         return name, table.title
@@ -233,6 +236,7 @@ def _other_format_owner(fmt: Format, loc: tuple[Any, ...]) -> str | None:
 def _message(fmt: Format, err: dict[str, Any]) -> str:
     kind, value, loc = err["type"], err.get("input"), tuple(err["loc"])
     shown = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__
+    in_table = bool(loc) and loc[0] in TABLE_KEYS.values()
     if kind == "extra_forbidden":
         owner = _other_format_owner(fmt, loc)
         if owner:
@@ -242,11 +246,12 @@ def _message(fmt: Format, err: dict[str, Any]) -> str:
         hint = f"; did you mean {close[0]!r}?" if close else ""
         return f"unknown key{hint}"
     if kind == "missing":
-        if loc and loc[0] in TABLE_KEYS.values():
+        if in_table:
             return "missing; every cell must be present (write null for a blank cell)"
         return "missing; this field is required"
     if kind in {"int_type", "int_parsing", "int_from_float"}:
-        return f"must be a whole number of 件/项 (or null for blank), got {shown}"
+        return f"must be a whole number of 件/项 (or null for blank), got {shown}" if in_table else \
+            f"must be a whole number, got {shown}"
     if kind in {"decimal_type", "decimal_parsing", "value_error"} and "金额" in str(err.get("msg")):
         return f"must be a number (金额) or null, got {shown}"
     if kind in {"decimal_type", "decimal_parsing", "finite_number"}:
@@ -352,10 +357,7 @@ def to_document(ay: AgencyYear) -> CommentedMap:
                 rmap[col.key] = _yaml_value(ay.tables[tid][rk][col.key])
             rmap.fa.set_flow_style()
             tmap[rk] = rmap
-            parent = table.parent_of(rk)
-            where = f"{row.block} " if row.block else ""
-            where += f"{parent.numbered} " if parent and parent.num != "三、" else ""
-            tmap.yaml_add_eol_comment(f"{where}{row.numbered}", rk)
+            tmap.yaml_add_eol_comment(table.row_label(rk), rk)
         doc[key] = tmap
         doc.yaml_set_comment_before_after_key(key, before="\n" + table.title)
 

@@ -126,14 +126,16 @@ class Table:
             for col in self.columns_of(row.key or ""):
                 yield row, col
 
-    def cell_label(self, row_key: str, col_key: str) -> str:
-        """Official wording of a cell, e.g. '（三）不予公开 1.属于国家秘密 × 自然人'."""
+    def row_label(self, row_key: str) -> str:
+        """Official wording of a row with its enclosing block or item, e.g. '（三）不予公开 1.属于国家秘密'."""
         row = self.row(row_key)
         parent = self.parent_of(row_key)
         name = f"{parent.numbered} {row.numbered}" if parent and parent.num != "三、" else row.numbered
-        if self.blocks:
-            block = next(b for b in self.blocks if row in b.rows)
-            name = f"{block.key} {name}"
+        return f"{row.block} {name}" if row.block else name
+
+    def cell_label(self, row_key: str, col_key: str) -> str:
+        """Official wording of a cell, e.g. '（三）不予公开 1.属于国家秘密 × 法人或其他组织·商业企业'."""
+        name = self.row_label(row_key)
         col = self.column(row_key, col_key)
         col_name = f"{col.group}·{col.label}" if col.group else col.label
         return f"{name} × {col_name}"
