@@ -6,7 +6,8 @@
     ├── SourceDocumentError        a published report or spreadsheet cannot be imported
     ├── PipelineError              executing or exporting a notebook failed
     │   └── NotebookExecutionError a cell of the template raised (names the cell)
-    └── OutputPathError            an output path would leave the outputs folder
+    ├── OutputPathError            an output path would leave the outputs folder
+    └── OutputWriteError           an output cannot be written (disk full, read-only folder)
 
 Each message names the file, the line and the field with its official Chinese label where one
 applies, and says what to do. The CLI prints the message and exits non-zero, without a traceback.
@@ -70,3 +71,7 @@ class NotebookExecutionError(PipelineError):
 
 class OutputPathError(ReportKitError, ValueError):
     """An output path would fall outside the outputs folder (a slug or year tried to escape)."""
+
+
+class OutputWriteError(ReportKitError, OSError):
+    """Writing an output failed; the previous version of the file, if any, is left untouched."""

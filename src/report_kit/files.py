@@ -2,13 +2,30 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
 
+from report_kit.errors import OutputWriteError
+
+_HINTS = {errno.ENOSPC: "the disk is full", errno.EROFS: "the file system is read-only",
+          errno.EACCES: "permission denied", errno.EPERM: "permission denied", errno.EDQUOT: "disk quota exceeded"}
+
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write to a temporary file in the same folder, fsync, then rename over ``path``."""
+    """Write to a temporary file in the same folder, fsync, then rename over ``path``.
+
+    On any failure the temporary file is removed and ``path`` keeps its previous content.
+    """
+    try:
+        _write(path, data)
+    except OSError as exc:
+        why = _HINTS.get(exc.errno or 0, exc.strerror or str(exc))
+        raise OutputWriteError(f"cannot write {path}: {why}; the previous version is unchanged") from None
+
+
+def _write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
