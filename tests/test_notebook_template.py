@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import nbformat
+import pytest
 
 from .conftest import ROOT
 
@@ -36,3 +37,17 @@ def test_publish_cells_show_the_six_sections_in_order() -> None:
 def test_cells_stay_short() -> None:
     nb = nbformat.read(TEMPLATE, as_version=4)
     assert all(len(c.source.splitlines()) <= 8 for c in nb.cells if c.cell_type == "code")
+
+
+@pytest.mark.slow
+def test_template_runs_top_to_bottom_as_it_is() -> None:
+    """What an analyst gets in JupyterLab: Run All on the template renders the seed report."""
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(TEMPLATE, as_version=4)
+    NotebookClient(nb, timeout=120, kernel_name="python3",
+                   resources={"metadata": {"path": str(TEMPLATE.parent)}}).execute()
+    html = "".join(o.get("data", {}).get("text/html", "") for c in nb.cells if c.cell_type == "code"
+                   for o in c.outputs)
+    assert "株洲县经济科技信息化局2019年政府信息公开工作年度报告" in html
+    assert "六、其他需要报告的事项" in html
