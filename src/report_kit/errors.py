@@ -5,7 +5,8 @@
     ├── FormatError                an unknown official format id
     ├── SourceDocumentError        a published report or spreadsheet cannot be imported
     ├── PipelineError              executing or exporting a notebook failed
-    │   └── NotebookExecutionError a cell of the template raised (names the cell)
+    │   ├── NotebookExecutionError a cell of the template raised (names the cell)
+    │   └── PublishError           review.html, report.docx or report.pdf could not be made
     ├── OutputPathError            an output path would leave the outputs folder
     └── OutputWriteError           an output cannot be written (disk full, read-only folder)
 
@@ -67,6 +68,10 @@ class PipelineError(ReportKitError):
 
 class NotebookExecutionError(PipelineError):
     """A cell of the template notebook raised while executing for one agency-year."""
+
+
+class PublishError(PipelineError):
+    """A publication format (review.html, report.docx, report.pdf) could not be produced."""
 
 
 class OutputPathError(ReportKitError, ValueError):
