@@ -29,12 +29,14 @@ test: setup lint
 test-fast: setup
 	$(BIN)/pytest -q -m "not slow"
 
+# JupyterLab on the template with the project's kernel: the venv's kernelspec and jupytext pairing
+# (notebooks/jupytext.toml) take precedence over any user-wide Jupyter setup. LAB_ARGS: extra options.
 lab: setup
-	$(BIN)/jupyter lab notebooks/
+	JUPYTER_PREFER_ENV_PATH=1 $(BIN)/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 # Headless Chromium and CJK fonts for the browser, PDF and screenshot tests (Debian; needs root).
 system-deps:
-	@command -v chromium >/dev/null && fc-list :lang=zh | grep -q . || \
+	@command -v chromium >/dev/null && command -v pdftotext >/dev/null && fc-list :lang=zh | grep -q . || \
 	  { apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk poppler-utils; }
 
 clean:
