@@ -7,6 +7,7 @@
     ├── PipelineError              executing or exporting a notebook failed
     │   ├── NotebookExecutionError a cell of the template raised (names the cell)
     │   └── PublishError           review.html, report.docx or report.pdf could not be made
+    ├── BuildReadError             a built report (report.ipynb) given to `diff` cannot be read
     ├── OutputPathError            an output path would leave the outputs folder
     └── OutputWriteError           an output cannot be written (disk full, read-only folder)
 
@@ -72,6 +73,10 @@ class NotebookExecutionError(PipelineError):
 
 class PublishError(PipelineError):
     """A publication format (review.html, report.docx, report.pdf) could not be produced."""
+
+
+class BuildReadError(ReportKitError):
+    """A notebook or build folder given for comparison is not a readable, executed report."""
 
 
 class OutputPathError(ReportKitError, ValueError):

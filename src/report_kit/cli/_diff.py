@@ -1,0 +1,32 @@
+"""report-kit diff: what changed between two builds of a report (figures, findings, text)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from report_kit import publish
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "diff", help="compare two builds: figures, findings and text (exit 1 when they differ)",
+        description="Compare two executed report notebooks (report.ipynb) or build folders "
+                    "(outputs/<year>/<slug>): changed figures with their official labels, new/resolved "
+                    "findings, and the text of each section with changed characters marked [-old-]{+new+}.")
+    p.add_argument("old", type=Path, help="OLD report.ipynb or build folder")
+    p.add_argument("new", type=Path, help="NEW report.ipynb or build folder")
+    p.add_argument("--json", action="store_true", help="print the differences as JSON")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    diff = publish.diff_builds(args.old, args.new)
+    if args.json:
+        json.dump(publish.diff_json(diff), sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(publish.format_diff(diff))
+    return 0 if diff.empty else 1
