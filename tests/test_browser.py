@@ -347,3 +347,20 @@ def test_cell_check_notices_a_broken_layout(browser: Any, tmp_path: Any, breakag
         assert _unclipped_problems(visit.page.evaluate(CELLS_JS)) != []
     finally:
         visit.close()
+
+
+def test_review_page_loads_offline_with_findings_first(browser: Any, report: str) -> None:
+    url = (built(report) / "review.html").as_uri()
+    visit = Visit(browser, url)
+    try:
+        assert visit.requests == [url], "review.html must not fetch anything (no CDN scripts)"
+        assert visit.errors == [] and [m for m in visit.console if m.startswith("error")] == []
+        order = visit.page.evaluate("""() => [...document.querySelectorAll('h2.rk-h, .jp-Cell')]
+            .map(e => e.matches('h2.rk-h') ? e.textContent.trim() : 'cell')""")
+        assert order[:3] == ["检查结果", "注入的参数", "构建信息"] and "cell" not in order[:4]
+        folded = visit.page.evaluate("[...document.querySelectorAll('.jp-InputArea-editor')]"
+                                     ".every(e => e.closest('details') && !e.closest('details').open)")
+        assert folded
+        assert tofu(visit.page, "h1, h2, td, th") == []
+    finally:
+        visit.close()

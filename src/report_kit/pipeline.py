@@ -7,7 +7,8 @@ renamed, so a failed run never replaces a good report.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 import nbformat
 
 from report_kit import params as params_io
+from report_kit import publish
 from report_kit.errors import NotebookExecutionError, OutputPathError, PipelineError
 from report_kit.files import atomic_write_text
 from report_kit.model import AgencyYear
@@ -38,6 +40,7 @@ class RunResult:
     html: Path
     title: str
     findings: list[dict[str, Any]]
+    published: dict[str, Path] = field(default_factory=dict)  # review.html, and report.docx/.pdf on request
 
 
 def output_dir(outputs: Path, ay: AgencyYear) -> Path:
@@ -136,8 +139,8 @@ def execute(template: Path, parameters: dict[str, Any], kernel_name: str | None 
 
 
 def run(params_path: str | Path, outputs: str | Path = "outputs", template: Path | None = None,
-        kernel_name: str | None = None, timeout: float | None = 600) -> RunResult:
-    """Build one agency-year's executed notebook and publishable HTML."""
+        kernel_name: str | None = None, timeout: float | None = 600, to: Sequence[str] = ()) -> RunResult:
+    """Build one agency-year's executed notebook, publishable HTML and review.html (+ ``to``: docx, pdf)."""
     params_path = Path(params_path)
     ay = params_io.load(params_path)
     target = output_dir(Path(outputs), ay)
@@ -149,7 +152,10 @@ def run(params_path: str | Path, outputs: str | Path = "outputs", template: Path
     nb_path, html_path = target / "report.ipynb", target / "report.html"
     atomic_write_text(nb_path, nbformat.writes(nb))
     atomic_write_text(html_path, html)
-    return RunResult(params_path, nb_path, html_path, record.get("title", ay.title), record.get("findings", []))
+    previous = params_io.load(parameters["previous_path"]) if parameters["previous_path"] else None
+    published = publish.write_outputs(target, nb, ay, html_path, to, previous)
+    return RunResult(params_path, nb_path, html_path, record.get("title", ay.title), record.get("findings", []),
+                     published)
 
 
 def discover(params_root: str | Path) -> list[Path]:

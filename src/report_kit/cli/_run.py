@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from report_kit import pipeline
+from report_kit import pipeline, publish
 from report_kit.errors import ReportKitError
 
 
@@ -15,10 +15,12 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--template", type=Path, help="template notebook (default: notebooks/annual_report.ipynb)")
     p.add_argument("--kernel", help="Jupyter kernel name (default: the template's kernel)")
     p.add_argument("--timeout", type=float, default=600, help="seconds per cell before giving up")
+    p.add_argument("--to", default="", metavar="FORMATS",
+                   help="also write report.docx and/or report.pdf, e.g. --to docx,pdf (review.html is always written)")
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("run", help="build one report: outputs/<year>/<slug>/report.{ipynb,html}")
+    p = sub.add_parser("run", help="build one report: outputs/<year>/<slug>/report.{ipynb,html}, review.html")
     p.add_argument("params", type=Path, help="params/<year>/<slug>.yaml")
     _common(p)
     p.set_defaults(func=run)
@@ -32,11 +34,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def _summary(result: pipeline.RunResult) -> str:
     errors = sum(1 for f in result.findings if f.get("severity") == "error" and not f.get("acknowledged"))
     warnings = sum(1 for f in result.findings if f.get("severity") == "warning" and not f.get("acknowledged"))
-    return f"{result.html}  ({errors} errors, {warnings} warnings; notebook: {result.notebook})"
+    also = "".join(f", {path.name}" for path in result.published.values())
+    return f"{result.html}  ({errors} errors, {warnings} warnings; notebook: {result.notebook}{also})"
 
 
 def run(args: argparse.Namespace) -> int:
-    result = pipeline.run(args.params, args.outputs, args.template, args.kernel, args.timeout)
+    result = pipeline.run(args.params, args.outputs, args.template, args.kernel, args.timeout,
+                          publish.parse_formats(args.to))
     print(_summary(result))
     return 0
 
@@ -46,9 +50,10 @@ def build(args: argparse.Namespace) -> int:
     if not paths:
         raise ReportKitError(f"no params files under {args.params_root}/<year>/*.yaml")
     failed: list[tuple[Path, str]] = []
+    formats = publish.parse_formats(args.to)  # a bad --to fails before any kernel starts
     for path in paths:
         try:
-            result = pipeline.run(path, args.outputs, args.template, args.kernel, args.timeout)
+            result = pipeline.run(path, args.outputs, args.template, args.kernel, args.timeout, formats)
         except ReportKitError as exc:  # one bad agency never stops the batch
             failed.append((path, str(exc)))
             print(f"FAILED {path}", file=sys.stderr)
