@@ -146,8 +146,9 @@ def _column_widths(table_id: str, layout: Layout, width: Length) -> list[int]:
     """Column widths in EMU: label columns wide enough for the official wording, figures even."""
     n = layout.n_cols
     if table_id == "三":
-        # 一、/（三）/1. label columns take 46 % (long labels wrap, as on the official form), figures the rest
-        labels = [0.09, 0.12, 0.25]
+        # Seven figure columns of 7 % (four digits; headings wrap two characters a line: 商业/企业), the
+        # label columns the rest: 三、本年度/办理结果, （三）不予/公开, then the item labels.
+        labels = [0.12, 0.12, 0.27]
         rest = (1 - sum(labels)) / (n - len(labels))
         shares = labels + [rest] * (n - len(labels))
     elif table_id == "二":
@@ -155,6 +156,18 @@ def _column_widths(table_id: str, layout: Layout, width: Length) -> list[int]:
     else:
         shares = [1 / n] * n
     return [int(width * s) for s in shares]
+
+
+def _narrow_cell_margins(table: DocxTable, mm: float) -> None:
+    """Left/right cell padding of a wide table (Word's default 1.9 mm leaves 10 columns no room)."""
+    tbl_pr = table._tbl.tblPr
+    mar = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:w"), str(round(mm / 25.4 * 1440)))  # twips
+        el.set(qn("w:type"), "dxa")
+        mar.append(el)
+    tbl_pr.append(mar)
 
 
 def _repeat_header(row: object) -> None:
@@ -199,6 +212,8 @@ def add_table(doc: DocxDocument, ay: AgencyYear, table_id: str, style: DocxStyle
     for row in table.rows:
         _cant_split(row)
     size = style.wide_table_size if table_id in WIDE_TABLES else style.table_size
+    if table_id in WIDE_TABLES:
+        _narrow_cell_margins(table, 0.8)
     for p in layout.placed:
         cell = table.cell(p.row, p.col)
         if p.cell.rowspan > 1 or p.cell.colspan > 1:
