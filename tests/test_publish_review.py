@@ -42,6 +42,7 @@ def _notebook(message: str = "表三“总计”列勾稽关系不平") -> nbfor
 
 def test_findings_come_first_then_parameters_then_build_record() -> None:
     soup = BeautifulSoup(review_html(_notebook()), "lxml")
+    assert soup.html["lang"] == "zh"
     headings = [h.get_text() for h in soup.select("h2.rk-h")]
     assert headings[:3] == ["检查结果", "注入的参数", "构建信息"]
     assert headings[3].startswith("执行记录")

@@ -14,6 +14,7 @@ import nbformat
 from report_kit.errors import PublishError
 from report_kit.files import atomic_write_bytes, atomic_write_text
 from report_kit.model import AgencyYear
+from report_kit.narrative import compose
 from report_kit.publish._chromium import print_to_pdf
 from report_kit.publish._docx import docx_bytes
 from report_kit.publish._review import review_html
@@ -44,8 +45,7 @@ def write_review(target: Path, nb: nbformat.NotebookNode, formats: Sequence[str]
 
 
 def write_docx(target: Path, ay: AgencyYear, previous: AgencyYear | None = None) -> Path:
-    from report_kit.narrative import compose
-
+    """report.docx with the sections the notebook composed (same library call, same inputs)."""
     path = target / "report.docx"
     atomic_write_bytes(path, docx_bytes(ay, compose(ay, previous)))
     return path

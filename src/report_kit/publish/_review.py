@@ -34,7 +34,7 @@ def _exporter() -> Any:
     from nbconvert import HTMLExporter
 
     return HTMLExporter(template_name=TEMPLATE_NAME, extra_template_basedirs=[str(TEMPLATE_DIR)],
-                        exclude_input_prompt=True, exclude_output_prompt=True, language_code="zh-CN")
+                        exclude_input_prompt=True, exclude_output_prompt=True, language_code="zh")  # ISO 639-1 only
 
 
 def _version(dist: str) -> str:
