@@ -68,3 +68,96 @@ def blank_cells(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding
                 "BLANK-CELLS", "warning", SECTION_OF_TABLE[tid], f"表{tid}",
                 f"表{tid}有{len(blanks)}个单元格未填写（空白不等于0）：{shown}。",
                 expected="全部填写", actual=f"{len(blanks)}格空白", key=tid)
+
+
+@rule("T3-LEAVES", "error", "表三办理结果合计",
+      "三、（七）总计 = （一）至（六）各项之和（每一申请人列及总计列）")
+def t3_leaves(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
+    t = ay.fmt.table("三")
+    total_row = t.row_by_role("handled_total")
+    leaves = t.leaves_under("handled_total")
+    for col in t.columns:
+        total = ay.t3(total_row.key or "", col.key)
+        s = _sum([ay.t3(r.key or "", col.key) for r in leaves])
+        if total is None or s is None:
+            continue  # nothing to compare: the blank-cell rule names the gaps
+        if s != total:
+            yield Finding(
+                "T3-LEAVES", "error", "三", f"表三 {total_row.numbered} × {col.label}",
+                f"表三“{col.label}”列（七）总计为{total}，但（一）至（六）各项之和为{s}。",
+                expected=str(s), actual=str(total), key=col.key)
+
+
+@rule("T3-ROWSUM", "error", "表三申请人合计",
+      "总计列 = 自然人 + 商业企业 + 科研机构 + 社会公益组织 + 法律服务机构 + 其他（每一行）")
+def t3_rowsum(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
+    t = ay.fmt.table("三")
+    total_col = next(c for c in t.columns if c.total)
+    parts = [c for c in t.columns if not c.total]
+    for row in t.data_rows():
+        rk = row.key or ""
+        total = ay.t3(rk, total_col.key)
+        s = _sum([ay.t3(rk, c.key) for c in parts])
+        if total is None or s is None:
+            continue
+        if s != total:
+            yield Finding(
+                "T3-ROWSUM", "error", "三", f"表三 {t.row_label(rk)} × 总计",
+                f"表三“{t.row_label(rk)}”一行的总计为{total}，但各类申请人之和为{s}。",
+                expected=str(s), actual=str(total), key=rk)
+
+
+def _t2(ay: AgencyYear, row_key: str, role: str) -> tuple[str, int | None] | None:
+    col = ay.fmt.table("二").column_by_role(row_key, role)
+    if col is None:
+        return None
+    v = ay.get("二", row_key, col.key)
+    return col.label, (int(v) if v is not None else None)
+
+
+@rule("T2-ITEMS", "error", "表二项目数量",
+      "2019格式：上一年项目数量 + 本年增/减 ≥ 0（项目数量不能为负）")
+def t2_items(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
+    t = ay.fmt.table("二")
+    for row in t.data_rows():
+        rk = row.key or ""
+        before, delta = _t2(ay, rk, "items_before"), _t2(ay, rk, "items_delta")
+        if not before or not delta or before[1] is None or delta[1] is None:
+            continue
+        if before[1] + delta[1] < 0:
+            yield Finding(
+                "T2-ITEMS", "error", "二", f"表二 {t.row_label(rk)}",
+                f"表二“{row.label}”上一年项目数量{before[1]}加本年增/减{delta[1]}为负数，项目数量不可能为负。",
+                expected="≥ 0", actual=str(before[1] + delta[1]), key=rk)
+
+
+@rule("T2-PUBLISHED", "error", "表二公开数量",
+      "2019格式：本年新公开数量 ≤ 对外公开总数量")
+def t2_published(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
+    t = ay.fmt.table("二")
+    for row in t.data_rows():
+        rk = row.key or ""
+        new, total = _t2(ay, rk, "published"), _t2(ay, rk, "published_total")
+        if not new or not total or new[1] is None or total[1] is None:
+            continue
+        if new[1] > total[1]:
+            yield Finding(
+                "T2-PUBLISHED", "error", "二", f"表二 {t.row_label(rk)}",
+                f"表二“{row.label}”本年新公开数量{new[1]}大于对外公开总数量{total[1]}。",
+                expected=f"≤ {total[1]}", actual=str(new[1]), key=rk)
+
+
+@rule("T2-ISSUED", "error", "表二制发件数",
+      "2021格式：本年制发件数 ≤ 现行有效件数 + 本年废止件数")
+def t2_issued(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
+    t = ay.fmt.table("二")
+    for row in t.data_rows():
+        rk = row.key or ""
+        made, repealed, in_force = (_t2(ay, rk, r) for r in ("made", "repealed", "in_force"))
+        if not made or not repealed or not in_force or None in (made[1], repealed[1], in_force[1]):
+            continue
+        if made[1] > in_force[1] + repealed[1]:  # type: ignore[operator]
+            yield Finding(
+                "T2-ISSUED", "error", "二", f"表二 {t.row_label(rk)}",
+                f"表二“{row.label}”本年制发{made[1]}件，多于现行有效{in_force[1]}件与本年废止{repealed[1]}件之和。",
+                expected=f"≤ {in_force[1] + repealed[1]}", actual=str(made[1]), key=rk)  # type: ignore[operator]

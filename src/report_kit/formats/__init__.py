@@ -109,6 +109,19 @@ class Table:
                 return r
         raise KeyError(role)
 
+    def rows_by_role(self, role: str) -> list[Row]:
+        return [r for r, _ in self.walk() if r.role == role]
+
+    def column_by_role(self, row_key: str, role: str) -> Column | None:
+        return next((c for c in self.columns_of(row_key) if c.role == role), None)
+
+    def leaves_under(self, role: str) -> list[Row]:
+        """Figure rows that add up to the row with ``role``'s parent group (table 三's （一）…（六） leaves)."""
+        target = self.row_by_role(role)
+        group = self.parent_of(target.key or "")
+        assert group is not None
+        return [r for r, _ in group.walk() if r.key is not None and r is not target]
+
     def parent_of(self, key: str) -> Row | None:
         for r, _ in self.walk():
             if any(c.key == key for c in r.children):
