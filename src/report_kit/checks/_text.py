@@ -1,0 +1,315 @@
+"""Rules on the report as a document: format and dates, required content, placeholders, text vs tables.
+
+Text-vs-table rules flag only what a sentence states unambiguously: a false alarm costs a reviewer's
+trust more than a miss, so sentences that mix bases (含上年结转, 受理, 备案) are left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+from typing import TYPE_CHECKING
+
+from report_kit.checks._core import Finding, rule
+from report_kit.formats import available, get_format
+
+if TYPE_CHECKING:
+    from report_kit.model import AgencyYear
+
+TEXT_SECTIONS = ("总体情况", "问题及改进", "其他事项")
+
+PLACEHOLDERS = [
+    (re.compile(r"(?:为|共|计|有|达)\s*(?:条|件|项|起|个|次)(?=[，。；、,.;）)\s]|$)"), "数字空缺"),
+    (re.compile(r"(?<![A-Za-z])[XxＸｘ]{2,}(?![A-Za-z])"), "XX"),
+    (re.compile(r"[×*＊]{2,}"), "×××"),
+    (re.compile(r"【\s*】|\[\s*\]"), "【】"),
+    (re.compile(r"[＿_]{2,}"), "＿＿"),
+    (re.compile(r"此处填写|待填写|待补充|（填写[^）]*）"), "此处填写"),
+]
+SENTENCE = re.compile(r"[^。；;\n]+")
+
+
+def _texts(ay: AgencyYear) -> Iterator[tuple[str, str]]:
+    for key in TEXT_SECTIONS:
+        text = ay.text.get(key)
+        if text:
+            yield key, text
+
+
+def _section_num(ay: AgencyYear, key: str) -> str:
+    return ay.fmt.section(key).num
+
+
+def _stable_key(section: str, token: str, seen: dict[str, int]) -> str:
+    """``section:token#n``: survives edits elsewhere in the file (no character offsets)."""
+    compact = re.sub(r"\s+", "", token)[:24]
+    base = f"{section}:{compact}"
+    seen[base] = seen.get(base, 0) + 1
+    return base if seen[base] == 1 else f"{base}#{seen[base]}"
+
+
+def _excerpt(text: str, start: int, end: int, pad: int = 12) -> str:
+    return text[max(0, start - pad): end + pad].replace("\n", " ")
+
+
+@rule("TEXT-PLACEHOLDER", "error", "占位符未替换",
+      "分析文字中不得留有空缺数字（如“发布信息总量为 条”）、XX、×××、【】、＿＿、“此处填写”等占位符")
+def placeholders(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
+    seen: dict[str, int] = {}
+    for key, text in _texts(ay):
+        for pattern, kind in PLACEHOLDERS:
+            for m in pattern.finditer(text):
+                snippet = _excerpt(text, m.start(), m.end())
+                yield Finding(
+                    "TEXT-PLACEHOLDER", "error", _section_num(ay, key), f"{ay.fmt.section(key).title}",
+                    f"正文留有占位符（{kind}）：“…{snippet}…”，请填写实际内容。",
+                    expected="实际内容", actual=m.group(0), key=_stable_key(key, snippet, seen))
+
+
+@rule("TEXT-EMPTY", "error", "章节缺失或为空", "一、五、六部分的分析文字都应填写（无内容时写明“无”）")
+def empty_sections(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
+    for key in TEXT_SECTIONS:
+        if not (ay.text.get(key) or "").strip():
+            title = ay.fmt.section(key).title
+            yield Finding("TEXT-EMPTY", "error", _section_num(ay, key), title,
+                          f"“{title}”部分没有内容；如确无可报告事项，请写明“无”。", key=key)
+
+
+@rule("FORMAT-YEAR", "error", "格式与年度不符",
+      "2019、2020年度使用国办公开办函〔2019〕60号格式；2021年度起使用国办公开办函〔2021〕30号格式")
+def format_year(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
+    if not ay.fmt.covers(ay.year):
+        right = next((get_format(f) for f in available() if get_format(f).covers(ay.year)), None)
+        yield Finding(
+            "FORMAT-YEAR", "error", "二", "报告格式",
+            f"{ay.year}年度报告应使用{right.notice if right else '适用的'}格式，但本报告使用的是{ay.fmt.notice}格式。",
+            expected=right.id if right else None, actual=ay.fmt.id, key="format")
+
+
+NOTICE = re.compile(r"国办公开办函\s*[〔\[(（]\s*(\d{4})\s*[〕\])）]\s*(\d+)\s*号")
+
+
+@rule("TEXT-NOTICE", "error", "引用文号与格式不符", "正文引用的年报格式文件应与本报告使用的格式一致")
+def cited_notice(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
+    notices = {get_format(f).notice: get_format(f) for f in available()}
+    seen: dict[str, int] = {}
+    for key, text in _texts(ay):
+        for m in NOTICE.finditer(text):
+            cited = f"国办公开办函〔{m.group(1)}〕{m.group(2)}号"
+            if cited in notices and cited != ay.fmt.notice:
+                yield Finding(
+                    "TEXT-NOTICE", "error", _section_num(ay, key), ay.fmt.section(key).title,
+                    f"正文引用了{cited}，但{ay.year}年度报告应按{ay.fmt.notice}的格式编制。",
+                    expected=ay.fmt.notice, actual=cited, key=_stable_key(key, cited, seen))
+
+
+PERIOD = re.compile(r"(\d{4})\s*年\s*1\s*月\s*1\s*日\s*(?:至|到|—|-|～|~)\s*(\d{4})\s*年\s*12\s*月\s*31\s*日")
+
+
+@rule("TEXT-PERIOD", "error", "统计期间年份", "正文所述统计期间（某年1月1日至12月31日）应为报告年度")
+def period_year(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
+    seen: dict[str, int] = {}
+    for key, text in _texts(ay):
+        for m in PERIOD.finditer(text):
+            years = {int(m.group(1)), int(m.group(2))}
+            if years != {ay.year}:
+                yield Finding(
+                    "TEXT-PERIOD", "error", _section_num(ay, key), ay.fmt.section(key).title,
+                    f"正文所述统计期间“{m.group(0)}”与报告年度{ay.year}年不符。",
+                    expected=f"{ay.year}年1月1日至{ay.year}年12月31日", actual=m.group(0),
+                    key=_stable_key(key, m.group(0), seen))
+
+
+@rule("PUBLISH-DATE", "error", "发布日期",
+      "发布日期应晚于统计期末，且不晚于法定期限（《条例》第四十九条：部门1月31日，本级政府3月31日）")
+def publish_date(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
+    if ay.published is None:
+        return
+    close = date(ay.year, 12, 31)
+    deadline = date(ay.year + 1, 3, 31) if ay.body == "government" else date(ay.year + 1, 1, 31)
+    who = "本级人民政府" if ay.body == "government" else "政府部门"
+    if ay.published <= close:
+        yield Finding("PUBLISH-DATE", "error", "一", "发布日期",
+                      f"发布日期{ay.published.isoformat()}早于统计期末{close.isoformat()}，年度报告不可能在年度结束前发布。",
+                      expected=f"> {close.isoformat()}", actual=ay.published.isoformat(), key="early")
+    elif ay.published > deadline:
+        yield Finding("PUBLISH-DATE", "warning", "一", "发布日期",
+                      f"{who}年度报告应于{deadline.isoformat()}前公布，本报告发布日期为{ay.published.isoformat()}，已逾期。",
+                      expected=f"≤ {deadline.isoformat()}", actual=ay.published.isoformat(), key="late")
+
+
+@rule("LEVEL-RULES", "warning", "无权制定规章",
+      "县级及以下机关（含县级政府部门、乡镇、街道）不能制定规章，表二“规章”应为0")
+def level_rules(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
+    if ay.level not in ("county", "township"):
+        return
+    t = ay.fmt.table("二")
+    for row in t.rows_by_role("rules"):
+        rk = row.key or ""
+        made_col = t.column_by_role(rk, "made")
+        if made_col is None:
+            continue
+        v = ay.get("二", rk, made_col.key)
+        if v:
+            yield Finding("LEVEL-RULES", "warning", "二", f"表二 {t.row_label(rk)} × {made_col.label}",
+                          f"县级及以下机关无权制定规章，但表二“{row.label}”{made_col.label}为{v}，请核实。",
+                          expected="0", actual=str(v), key=rk)
+
+
+@rule("T2-GAP", "info", "制作与公开差距", "2019格式：本年新制作数量远大于本年新公开数量（≥ 2倍且相差3件以上）")
+def made_vs_published(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
+    t = ay.fmt.table("二")
+    for row in t.data_rows():
+        rk = row.key or ""
+        made, pub = t.column_by_role(rk, "made"), t.column_by_role(rk, "published")
+        if made is None or pub is None:
+            continue
+        m, p = ay.get("二", rk, made.key), ay.get("二", rk, pub.key)
+        if m is not None and p is not None and m >= 2 * p and m - p >= 3:
+            yield Finding("T2-GAP", "info", "二", f"表二 {t.row_label(rk)}",
+                          f"“{row.label}”本年新制作{m}件，仅新公开{p}件，请核实是否应公开未公开。",
+                          expected=f"接近{m}", actual=str(p), key=rk)
+
+
+def _mentions(text: str, words: tuple[str, ...]) -> bool:
+    return any(w in text for w in words)
+
+
+@rule("REQ-FEE", "warning", "信息处理费说明",
+      "2021格式：六、其他需要报告的事项应说明本年度收取信息处理费的情况（收取与否、金额）")
+def fee_statement(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
+    if ay.fmt.id == "2019" or ay.fee_charged is not None:
+        return  # a fee figure in params makes the narrative state it
+    if "信息处理费" not in (ay.text.get("其他事项") or ""):
+        yield Finding("REQ-FEE", "warning", "六", ay.fmt.section("其他事项").title,
+                      "2021年版格式要求在第六部分说明信息处理费的收取情况，本报告未说明（可在参数 facts.fee 中填写）。",
+                      expected="说明是否收取信息处理费", actual="未说明", key="fee")
+
+
+@rule("REQ-RECTIFY", "warning", "上年问题整改",
+      "2021格式：五、存在的主要问题及改进情况应报告上年度问题的整改情况")
+def rectification(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
+    if ay.fmt.id == "2019":
+        return
+    text = ay.text.get("问题及改进") or ""
+    if text.strip() and not _mentions(text, ("上年", "上一年", "去年", f"{ay.year - 1}年", "整改")):
+        yield Finding("REQ-RECTIFY", "warning", "五", ay.fmt.section("问题及改进").title,
+                      "第五部分未报告上年度存在问题的整改情况。", expected="上年度问题整改情况", actual="未提及",
+                      key="rectify")
+
+
+OVERVIEW_TOPICS = {
+    "主动公开": ("主动公开",),
+    "依申请公开": ("依申请公开", "公开申请"),
+    "政府信息管理": ("信息管理", "信息资源", "保密审查", "公开属性"),
+    "平台建设": ("平台", "网站", "政务新媒体", "公开专栏"),
+    "监督保障": ("监督", "保障", "考核", "培训", "责任追究"),
+}
+
+
+@rule("REQ-OVERVIEW", "warning", "总体情况要点",
+      "2021格式：一、总体情况应涵盖主动公开、依申请公开、政府信息管理、平台建设、监督保障")
+def overview_topics(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
+    if ay.fmt.id == "2019":
+        return
+    text = ay.text.get("总体情况") or ""
+    missing = [topic for topic, words in OVERVIEW_TOPICS.items() if not _mentions(text, words)]
+    if text.strip() and missing:
+        yield Finding("REQ-OVERVIEW", "warning", "一", ay.fmt.section("总体情况").title,
+                      f"总体情况未涉及：{'、'.join(missing)}。", expected="五个方面均有说明",
+                      actual="缺" + "、".join(missing), key="topics")
+
+
+APPS = re.compile(r"(?:新?收到|新收)[^，。；0-9]{0,14}?(?:政府信息公开申请|依申请公开申请|公开申请)\D{0,4}?(\d+)\s*件")
+REVIEW = re.compile(r"行政复议(?:案件)?\D{0,2}?(\d+)\s*(?:起|件)")
+LAWSUIT = re.compile(r"行政诉讼(?:案件)?\D{0,2}?(\d+)\s*(?:起|件)")
+AMBIGUOUS = ("含", "包括", "结转", "受理", "备案", "累计", "以来")
+
+
+def _statements(ay: AgencyYear) -> Iterator[tuple[str, str, int]]:
+    for key, text in _texts(ay):
+        for m in SENTENCE.finditer(text):
+            yield key, m.group(0), m.start()
+
+
+@rule("TEXT-TABLE", "error", "正文与表格不一致",
+      "正文明确陈述的申请数、复议数、诉讼数应与表三、表四一致（含上年结转、受理、备案等口径不同的句子不比对）")
+def text_vs_tables(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
+    t3, t4 = ay.fmt.table("三"), ay.fmt.table("四")
+    total3 = next(c for c in t3.columns if c.total).key
+    total4 = next(c for c in t4.columns if c.total).key
+    new = ay.t3(t3.row_by_role("new").key or "", total3)
+    groups = [g.key or "" for g in t4.rows]
+    review = ay.get("四", groups[0], total4)
+    suits = [ay.get("四", g, total4) for g in groups[1:]]
+    lawsuit = None if None in suits else sum(suits)  # type: ignore[arg-type]
+    checks = ((APPS, new, "本年新收政府信息公开申请"), (REVIEW, review, "行政复议"), (LAWSUIT, lawsuit, "行政诉讼"))
+    seen: dict[str, int] = {}
+    for key, sentence, _ in _statements(ay):
+        if _mentions(sentence, AMBIGUOUS):
+            continue
+        for pattern, figure, name in checks:
+            m = pattern.search(sentence)
+            if m is None or figure is None:
+                continue
+            stated = int(m.group(1))
+            if stated != figure:
+                yield Finding(
+                    "TEXT-TABLE", "error", _section_num(ay, key), ay.fmt.section(key).title,
+                    f"正文称“{m.group(0)}”，但表格中{name}为{figure}件。",
+                    expected=str(figure), actual=str(stated), key=_stable_key(key, m.group(0), seen))
+
+
+@rule("TEXT-ZERO", "error", "正文称无而表格有",
+      "正文称“未收到政府信息公开申请”或“未发生…行政复议、行政诉讼”时，表三、表四相应数字应为0")
+def text_says_none(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
+    t3, t4 = ay.fmt.table("三"), ay.fmt.table("四")
+    total3 = next(c for c in t3.columns if c.total).key
+    total4 = next(c for c in t4.columns if c.total).key
+    new = ay.t3(t3.row_by_role("new").key or "", total3) or 0
+    cases = sum(ay.get("四", g.key or "", total4) or 0 for g in t4.rows)
+    seen: dict[str, int] = {}
+    for key, sentence, _ in _statements(ay):
+        if re.search(r"未(?:收到|受理)[^，。；]{0,10}申请", sentence) and new:
+            yield Finding("TEXT-ZERO", "error", _section_num(ay, key), ay.fmt.section(key).title,
+                          f"正文称“{sentence.strip()[:40]}”，但表三本年新收申请为{new}件。",
+                          expected=str(new), actual="0", key=_stable_key(key, "未收到申请", seen))
+        if re.search(r"未(?:发生|有)[^，。；]{0,30}行政(?:复议|诉讼)", sentence) and cases:
+            yield Finding("TEXT-ZERO", "error", _section_num(ay, key), ay.fmt.section(key).title,
+                          f"正文称“{sentence.strip()[:40]}”，但表四共有{cases}件复议、诉讼案件。",
+                          expected=str(cases), actual="0", key=_stable_key(key, "未发生复议诉讼", seen))
+
+
+@rule("PLAUSIBLE-PENDING", "info", "结转比例偏高", "结转下年度继续办理 > （本年新收 + 上年结转）的一半，且不少于5件")
+def pending(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
+    t = ay.fmt.table("三")
+    total = next(c for c in t.columns if c.total).key
+    new, carried, out = (ay.t3(t.row_by_role(r).key or "", total) for r in ("new", "carried_in", "carried_out"))
+    if None in (new, carried, out):
+        return
+    base = new + carried  # type: ignore[operator]
+    if out >= 5 and 2 * out > base:  # type: ignore[operator]
+        share = f"{100 * out / base:.1f}%" if base else "—"  # type: ignore[operator]
+        yield Finding("PLAUSIBLE-PENDING", "info", "三", "表三 四、结转下年度继续办理 × 总计",
+                      f"结转下年度继续办理{out}件，占本年新收与上年结转之和的{share}，请核实是否存在超期未答复。",
+                      expected="≤ 50%", actual=share, key="pending")
+
+
+@rule("PLAUSIBLE-CORRECTED", "info", "复议诉讼纠正比例",
+      "结果纠正 ÷ （结果维持 + 结果纠正 + 其他结果）> 20%（已审结案件不少于5件）")
+def corrected(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
+    t = ay.fmt.table("四")
+    roles = {c.role: c.key for c in t.columns if c.role}
+    for g in t.rows:
+        gk = g.key or ""
+        vals = [ay.get("四", gk, roles[r]) for r in ("upheld", "corrected", "other")]
+        if None in vals:
+            continue
+        decided = sum(vals)  # type: ignore[arg-type]
+        if decided >= 5 and vals[1] * 5 > decided:  # type: ignore[operator]
+            share = f"{100 * vals[1] / decided:.1f}%"  # type: ignore[operator]
+            name = f"{g.role}·{g.label}" if g.role else g.label
+            yield Finding("PLAUSIBLE-CORRECTED", "info", "四", f"表四 {name} 结果纠正",
+                          f"“{name}”已审结{decided}件，其中结果纠正{vals[1]}件，占{share}，纠错率偏高。",
+                          expected="≤ 20%", actual=share, key=gk)
