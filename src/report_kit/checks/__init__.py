@@ -10,10 +10,24 @@ from report_kit.checks._core import (
     RULES,
     Finding,
     Rule,
+    failing,
     findings_frame,
     findings_to_records,
+    rate,
     rule,
     run_checks,
 )
+from report_kit.checks._html import findings_html
 
-__all__ = ["RULES", "Finding", "Rule", "findings_frame", "findings_to_records", "rule", "run_checks"]
+__all__ = [
+    "RULES",
+    "Finding",
+    "Rule",
+    "failing",
+    "findings_frame",
+    "findings_html",
+    "findings_to_records",
+    "rate",
+    "rule",
+    "run_checks",
+]

@@ -67,8 +67,28 @@ def run_checks(ay: AgencyYear, previous: AgencyYear | None = None) -> list[Findi
     for r in RULES.values():
         found.extend(r.func(ay, previous))
     found = [replace(f, acknowledged=ay.acknowledged.get(f.id)) for f in found]
+    live = {f.id for f in found}
+    found.extend(
+        Finding("ACK-STALE", "warning", "一", f"acknowledged: {fid}",
+                f"参数中确认的检查结果“{fid}”已不再出现，请删除这条确认（理由：{reason}）。",
+                expected="删除", actual=fid, key=fid)
+        for fid, reason in ay.acknowledged.items() if fid not in live
+    )
     order = "一二三四五六"
     return sorted(found, key=lambda f: (order.find(f.section), SEVERITY_ORDER[f.severity], f.rule, f.key))
+
+
+def failing(findings: Iterable[Finding], strict: bool = False) -> list[Finding]:
+    """Findings that fail a run: errors, and with ``strict`` warnings too; acknowledged ones never."""
+    levels = {"error", "warning"} if strict else {"error"}
+    return [f for f in findings if f.severity in levels and not f.acknowledged]
+
+
+def rate(part: int | None, base: int | None) -> str:
+    """A share as reports print it, '—' when the base is 0 or unknown (never 0% or 100% by accident)."""
+    if part is None or not base:
+        return "—"
+    return f"{100 * part / base:.2f}%"
 
 
 def findings_to_records(findings: Iterable[Finding]) -> list[dict[str, Any]]:

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import TYPE_CHECKING
 
-from report_kit.checks._core import Finding, rule
+from report_kit.checks._core import Finding, rate, rule
 from report_kit.formats import available, get_format
 
 if TYPE_CHECKING:
@@ -290,7 +290,7 @@ def pending(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
         return
     base = new + carried  # type: ignore[operator]
     if out >= 5 and 2 * out > base:  # type: ignore[operator]
-        share = f"{100 * out / base:.1f}%" if base else "—"  # type: ignore[operator]
+        share = rate(out, base)
         yield Finding("PLAUSIBLE-PENDING", "info", "三", "表三 四、结转下年度继续办理 × 总计",
                       f"结转下年度继续办理{out}件，占本年新收与上年结转之和的{share}，请核实是否存在超期未答复。",
                       expected="≤ 50%", actual=share, key="pending")

@@ -1,0 +1,77 @@
+"""Running the rules over params files and reading findings back from executed notebooks."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from report_kit import params as params_io
+from report_kit.checks._core import Finding, run_checks
+from report_kit.errors import ParamsError, ReportKitError
+from report_kit.model import AgencyYear
+
+
+@dataclass
+class FileResult:
+    path: Path
+    ay: AgencyYear | None
+    findings: list[Finding] = field(default_factory=list)
+    error: str | None = None  # the params file itself is invalid
+
+
+def params_files(paths: Iterable[Path]) -> list[Path]:
+    """Params files named directly or found under folders (the agency registry is skipped)."""
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out.extend(sorted(q for q in p.rglob("*.yaml") if q.name != "agencies.yaml"))
+        else:
+            out.append(p)
+    return out
+
+
+def check_files(paths: Iterable[Path]) -> Iterator[FileResult]:
+    """Every rule on every params file, with the previous year's params when present beside it."""
+    cache: dict[Path, AgencyYear | ParamsError] = {}
+
+    def load(path: Path) -> AgencyYear:
+        key = path.resolve()
+        if key not in cache:
+            try:
+                cache[key] = params_io.load(path)
+            except ParamsError as exc:
+                cache[key] = exc
+        got = cache[key]
+        if isinstance(got, ParamsError):
+            raise got
+        return got
+
+    for path in params_files(paths):
+        try:
+            ay = load(path)
+        except ReportKitError as exc:
+            yield FileResult(path, None, error=str(exc))
+            continue
+        prev_path = params_io.previous_year_path(path, ay)
+        previous = None
+        if prev_path is not None:
+            try:
+                previous = load(prev_path)
+            except ReportKitError:
+                previous = None  # reported when that file itself is checked
+        yield FileResult(path, ay, run_checks(ay, previous))
+
+
+def recorded_findings(root: Path) -> Iterator[tuple[Path, dict[str, Any]]]:
+    """(notebook, run record) for every executed report.ipynb under ``root``, without re-running."""
+    for nb_path in sorted(root.rglob("report.ipynb")):
+        try:
+            meta = json.loads(nb_path.read_text("utf-8")).get("metadata", {})
+        except (OSError, ValueError):
+            continue
+        record = meta.get("report_kit")
+        if isinstance(record, dict):
+            yield nb_path, record
