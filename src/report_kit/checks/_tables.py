@@ -61,13 +61,19 @@ def t4_sum(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
 def blank_cells(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
     for tid in ("二", "三", "四"):
         table = ay.fmt.table(tid)
-        blanks = [table.cell_label(r, c) for r, c, v in iter_cells(ay, tid) if v is None]
-        if blanks:
-            shown = "；".join(blanks[:12]) + (f"；等共{len(blanks)}格" if len(blanks) > 12 else "")
-            yield Finding(
-                "BLANK-CELLS", "warning", SECTION_OF_TABLE[tid], f"表{tid}",
-                f"表{tid}有{len(blanks)}个单元格未填写（空白不等于0）：{shown}。",
-                expected="全部填写", actual=f"{len(blanks)}格空白", key=tid)
+        by_row: dict[str, list[str]] = {}
+        for r, c, v in iter_cells(ay, tid):
+            if v is None:
+                by_row.setdefault(r, []).append(table.column(r, c).label)
+        if not by_row:
+            continue
+        n = sum(len(cols) for cols in by_row.values())
+        # one line per row keeps a report with dozens of blanks readable: "（一）予以公开 × 自然人、商业企业…"
+        shown = "；".join(f"{table.row_label(r)} × {'、'.join(cols)}" for r, cols in by_row.items())
+        yield Finding(
+            "BLANK-CELLS", "warning", SECTION_OF_TABLE[tid], f"表{tid}",
+            f"表{tid}有{n}个单元格未填写（空白不等于0）：{shown}。",
+            expected="全部填写", actual=f"{n}格空白", key=tid)
 
 
 @rule("T3-LEAVES", "error", "表三办理结果合计",

@@ -49,6 +49,13 @@ def _stable_key(section: str, token: str, seen: dict[str, int]) -> str:
     return base if seen[base] == 1 else f"{base}#{seen[base]}"
 
 
+def _sentence(text: str, start: int) -> str:
+    """The sentence around position ``start``: the stable part of a text finding's id."""
+    left = max(text.rfind(p, 0, start) for p in "。；;\n")
+    right = min((i for i in (text.find(p, start) for p in "。；;\n") if i >= 0), default=len(text))
+    return text[left + 1: right]
+
+
 def _excerpt(text: str, start: int, end: int, pad: int = 12) -> str:
     return text[max(0, start - pad): end + pad].replace("\n", " ")
 
@@ -64,7 +71,8 @@ def placeholders(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Findin
                 yield Finding(
                     "TEXT-PLACEHOLDER", "error", _section_num(ay, key), f"{ay.fmt.section(key).title}",
                     f"正文留有占位符（{kind}）：“…{snippet}…”，请填写实际内容。",
-                    expected="实际内容", actual=m.group(0), key=_stable_key(key, snippet, seen))
+                    expected="实际内容", actual=m.group(0),
+                    key=_stable_key(key, _sentence(text, m.start()), seen))
 
 
 @rule("TEXT-EMPTY", "error", "章节缺失或为空", "一、五、六部分的分析文字都应填写（无内容时写明“无”）")

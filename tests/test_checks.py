@@ -1,0 +1,274 @@
+"""Every rule: a case that breaks it and one that passes; the seed gives exactly its known defects."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from report_kit import params
+from report_kit.checks import RULES, failing, findings_html, rate, run_checks
+
+from .checks_support import consistent, with_cells
+from .conftest import ROOT, SHARED
+
+
+def ids(ay, previous=None) -> set[str]:
+    return {f.id for f in run_checks(ay, previous)}
+
+
+def rules_of(ay, previous=None) -> set[str]:
+    return {f.rule for f in run_checks(ay, previous)}
+
+
+@pytest.mark.parametrize("fid", ["2019", "2021"])
+def test_consistent_agency_has_no_findings(fid: str) -> None:
+    assert run_checks(consistent(fid)) == []
+
+
+def test_seed_gives_exactly_its_known_defects(seed_ay) -> None:
+    found = run_checks(seed_ay)
+    assert [f.rule for f in found] == ["TEXT-PLACEHOLDER", "BLANK-CELLS", "BLANK-CELLS"]
+    placeholder, blank2, blank3 = found
+    assert "发布信息总量为 条" in placeholder.message
+    assert "第二十条第（五）项 行政许可 × 处理决定数量" in blank2.message
+    assert "（一）予以公开 × 自然人、商业企业、科研机构、社会公益组织、法律服务机构、其他；" in blank3.message
+    assert "四、结转下年度继续办理 × 自然人" in blank3.message
+    assert "× 总计" not in blank3.message and "、总计" not in blank3.message  # every 总计 cell was filled
+    assert blank3.actual == "126格空白"
+
+
+BREAKS = {
+    "T3-BALANCE": [("三", "结转下年度", "自然人", 3), ("三", "结转下年度", "总计", 3)],
+    "T3-LEAVES": [("三", "予以公开", "自然人", 7), ("三", "予以公开", "总计", 7), ("三", "结转下年度", "自然人", 1),
+                  ("三", "结转下年度", "总计", 1)],
+    "T3-ROWSUM": [("三", "重复申请", "商业企业", 1)],
+    "T4-SUM": [("四", "复议后起诉", "结果纠正", 2)],
+    "BLANK-CELLS": [("四", "行政复议", "其他结果", None)],
+    "T2-ISSUED": [("二", "行政规范性文件", "本年制发件数", 20)],
+}
+
+
+@pytest.mark.parametrize("rule_id", sorted(BREAKS))
+def test_table_rules_break_and_pass(rule_id: str) -> None:
+    ay = consistent("2021")
+    assert rule_id not in rules_of(ay)
+    broken = with_cells(ay, *BREAKS[rule_id])
+    assert rule_id in rules_of(broken)
+
+
+def test_t3_balance_names_column_expected_and_actual() -> None:
+    ay = with_cells(consistent(), ("三", "上年结转", "自然人", 5), ("三", "上年结转", "总计", 5))
+    f = next(f for f in run_checks(ay) if f.id == "T3-BALANCE@自然人")
+    assert (f.expected, f.actual) == ("15", "12") and f.severity == "error" and f.section == "三"
+
+
+def test_2019_table2_bounds() -> None:
+    ay = consistent("2019")
+    assert not rules_of(ay) & {"T2-ITEMS", "T2-PUBLISHED"}
+    assert "T2-ITEMS" in rules_of(with_cells(ay, ("二", "行政许可", "本年增减", -9)))
+    assert "T2-PUBLISHED" in rules_of(with_cells(ay, ("二", "规范性文件", "本年新公开数量", 13)))
+    assert "T2-GAP" in rules_of(with_cells(ay, ("二", "规范性文件", "本年新制作数量", 9),
+                                           ("二", "规范性文件", "本年新公开数量", 1)))
+
+
+def test_cross_year_carry_over_and_stock() -> None:
+    prev = consistent("2021", year=2022)
+    ay = consistent("2021", year=2023)
+    ay = with_cells(ay, ("二", "行政规范性文件", "现行有效件数", 12))  # 10 + 3 − 1
+    assert not rules_of(ay, prev) & {"XY-CARRY", "XY-INFORCE"}
+    wrong = with_cells(ay, ("三", "上年结转", "自然人", 4), ("三", "上年结转", "总计", 4),
+                       ("三", "结转下年度", "自然人", 4), ("三", "结转下年度", "总计", 4),
+                       ("二", "行政规范性文件", "现行有效件数", 11))
+    found = ids(wrong, prev)
+    assert {"XY-CARRY@自然人", "XY-CARRY@总计", "XY-INFORCE@行政规范性文件"} <= found
+    assert "XY-CARRY@自然人" not in ids(wrong, consistent("2021", year=2020))  # not the previous year
+
+
+def test_cross_year_2019_items_and_cross_format_carry() -> None:
+    prev = consistent("2019", year=2019)
+    ay = consistent("2019", year=2020)
+    assert "XY-ITEMS" in rules_of(ay, prev)  # 8 should be 8 + 2
+    ok = with_cells(ay, ("二", "行政许可", "上一年项目数量", 10))
+    assert "XY-ITEMS" not in rules_of(ok, prev)
+    this = consistent("2021", year=2021)  # 2021 format after a 2020 report in the 2019 format
+    assert "XY-CARRY" not in rules_of(this, ok)
+    assert "XY-CARRY" in rules_of(with_cells(this, ("三", "上年结转", "总计", 0),
+                                             ("三", "上年结转", "自然人", 0)), ok)
+
+
+def test_jump_is_info() -> None:
+    prev = consistent("2021", year=2022)
+    ay = with_cells(consistent("2021", year=2023), ("三", "本年新收", "自然人", 200), ("三", "本年新收", "总计", 200))
+    f = [f for f in run_checks(ay, prev) if f.rule == "XY-JUMP"]
+    assert f and f[0].severity == "info"
+
+
+@pytest.mark.parametrize("text,token", [
+    ("发布信息总量为 条。", "为 条"), ("共收到申请XX件。", "XX"), ("联系人：×××", "×××"),
+    ("详见【】", "【】"), ("电话：＿＿＿", "＿＿＿"), ("此处填写工作亮点。", "此处填写"),
+])
+def test_placeholders(text: str, token: str) -> None:
+    ay = consistent()
+    bad = replace(ay, text={**ay.text, "其他事项": text})
+    found = [f for f in run_checks(bad) if f.rule == "TEXT-PLACEHOLDER"]
+    assert found and found[0].actual.strip() == token.strip()
+    assert not [f for f in run_checks(replace(ay, text={**ay.text, "其他事项": "作为条件。QQ群。"}))
+                if f.rule == "TEXT-PLACEHOLDER"]
+
+
+def test_placeholder_id_is_stable_under_edits_elsewhere() -> None:
+    ay = consistent()
+    a = replace(ay, text={**ay.text, "其他事项": "发布信息总量为 条。"})
+    b = replace(ay, text={**ay.text, "其他事项": "前面加了一句话。发布信息总量为 条。",
+                          "总体情况": ay.text["总体情况"] + "又改了一处。"})
+    assert {f.id for f in run_checks(a) if f.rule == "TEXT-PLACEHOLDER"} == \
+        {f.id for f in run_checks(b) if f.rule == "TEXT-PLACEHOLDER"}
+
+
+def test_empty_section_format_year_notice_period() -> None:
+    ay = consistent()
+    assert "TEXT-EMPTY" in rules_of(replace(ay, text={**ay.text, "问题及改进": " "}))
+    assert "FORMAT-YEAR" in rules_of(replace(ay, year=2020))
+    cite = {**ay.text, "总体情况": ay.text["总体情况"] + "按照国办公开办函〔2019〕60号要求编制。"}
+    assert "TEXT-NOTICE" in rules_of(replace(ay, text=cite))
+    fine = {**ay.text, "总体情况": ay.text["总体情况"] + "按照国办公开办函〔2021〕30号要求编制。"}
+    assert "TEXT-NOTICE" not in rules_of(replace(ay, text=fine))
+    period = {**ay.text, "总体情况": ay.text["总体情况"] + "统计期间为2022年1月1日至2022年12月31日。"}
+    assert "TEXT-PERIOD" in rules_of(replace(ay, year=2023, text=period))
+    assert "TEXT-PERIOD" not in rules_of(replace(ay, year=2022, text=period))
+
+
+@pytest.mark.parametrize("body,published,expected", [
+    ("department", date(2024, 1, 20), None), ("department", date(2024, 2, 5), "warning"),
+    ("government", date(2024, 3, 20), None), ("government", date(2023, 12, 1), "error"),
+])
+def test_publication_date(body: str, published: date, expected: str | None) -> None:
+    found = [f for f in run_checks(consistent(year=2023, body=body, published=published)) if f.rule == "PUBLISH-DATE"]
+    assert (found[0].severity if found else None) == expected
+
+
+def test_level_rules() -> None:
+    ay = with_cells(consistent(), ("二", "规章", "本年制发件数", 1), ("二", "规章", "现行有效件数", 1))
+    assert "LEVEL-RULES" not in rules_of(ay)  # a prefecture government may make 规章
+    assert "LEVEL-RULES" in rules_of(replace(ay, level="county"))
+
+
+def test_2021_required_content() -> None:
+    ay = consistent()
+    assert "REQ-FEE" in rules_of(replace(ay, text={**ay.text, "其他事项": "无。"}))
+    assert "REQ-FEE" not in rules_of(replace(ay, text={**ay.text, "其他事项": "无。"}, fee_charged=False))
+    assert "REQ-RECTIFY" in rules_of(replace(ay, text={**ay.text, "问题及改进": "信息更新不够及时。"}))
+    missing = [f for f in run_checks(replace(ay, text={**ay.text, "总体情况": "我局做好主动公开工作。"}))
+               if f.rule == "REQ-OVERVIEW"]
+    assert missing and "依申请公开、政府信息管理、平台建设、监督保障" in missing[0].message
+    assert not rules_of(consistent("2019")) & {"REQ-FEE", "REQ-RECTIFY", "REQ-OVERVIEW"}
+
+
+@pytest.mark.parametrize("sentence,flag", [
+    ("本年度共收到政府信息公开申请12件。", True),
+    ("本年度共收到政府信息公开申请10件。", False),
+    ("本年度共收到政府信息公开申请12件（含上年结转2件）。", False),  # another base: never compared
+    ("全年受理政府信息公开申请12件。", False),
+    ("发生行政复议3起。", True),
+    ("发生行政复议1起。", False),
+    ("备案政府信息公开行政复议案件134件。", False),
+    ("本年度未收到政府信息公开申请。", True),
+    ("未发生因政府信息公开工作被申请行政复议、提起行政诉讼的情况。", True),
+])
+def test_text_against_tables(sentence: str, flag: bool) -> None:
+    ay = consistent()
+    bad = replace(ay, text={**ay.text, "总体情况": ay.text["总体情况"] + sentence})
+    assert bool(rules_of(bad) & {"TEXT-TABLE", "TEXT-ZERO"}) is flag
+
+
+def test_plausibility_rules() -> None:
+    ay = consistent()
+    pending = with_cells(ay, ("三", "结转下年度", "自然人", 8), ("三", "结转下年度", "总计", 8),
+                         ("三", "予以公开", "自然人", 0), ("三", "予以公开", "总计", 0),
+                         ("三", "办理结果总计", "自然人", 4), ("三", "办理结果总计", "总计", 4))
+    assert "PLAUSIBLE-PENDING" in rules_of(pending) and "PLAUSIBLE-PENDING" not in rules_of(ay)
+    corrected = with_cells(ay, ("四", "行政复议", "结果维持", 3), ("四", "行政复议", "结果纠正", 3),
+                           ("四", "行政复议", "总计", 6))
+    assert "PLAUSIBLE-CORRECTED" in rules_of(corrected)
+
+
+def test_acknowledgement_and_stale_acknowledgement() -> None:
+    ay = with_cells(consistent(), ("四", "行政复议", "其他结果", None))
+    fid = "BLANK-CELLS@四"
+    assert [f.id for f in failing(run_checks(ay), strict=True)] == [fid]
+    acked = replace(ay, acknowledged={fid: "原件如此"})
+    found = run_checks(acked)
+    assert [f.acknowledged for f in found if f.id == fid] == ["原件如此"]
+    assert failing(found, strict=True) == []
+    stale = replace(consistent(), acknowledged={fid: "原件如此"})
+    assert [f.rule for f in run_checks(stale)] == ["ACK-STALE"]
+
+
+def test_rate_never_divides_by_zero() -> None:
+    assert rate(0, 0) == "—" and rate(3, None) == "—" and rate(1, 4) == "25.00%"
+
+
+def test_every_rule_has_id_severity_title_and_formula() -> None:
+    assert len(RULES) >= 25
+    for r in RULES.values():
+        assert r.severity in {"error", "warning", "info"} and r.title and r.formula
+
+
+def test_findings_html_is_escaped_and_grouped() -> None:
+    ay = consistent()
+    evil = replace(ay, text={**ay.text, "其他事项": "<script>alert(1)</script>此处填写"})
+    html = findings_html(run_checks(evil))
+    assert "</script>此处" not in html and "&lt;/script&gt;此处填写" in html
+    assert "第六部分" in html and "错误" in html
+
+
+# ---------------------------------------------------------------- real data across two years (宿迁市)
+
+def _suqian(year: int) -> params.AgencyYear:  # type: ignore[name-defined]
+    from report_kit.formats import get_format
+    from report_kit.model import AgencyYear, blank_tables
+
+    data = json.loads((SHARED / "fixtures/crossyear" / f"{year}-suqian-shi.peer-parsed.json").read_text("utf-8"))
+    fmt = get_format("2021")
+    t = blank_tables(fmt)
+    table3 = fmt.table("三")
+    label_to_key = {r.label: r.key for r in table3.data_rows()}
+    cols = {c.label: c.key for c in table3.columns}
+    t2 = fmt.table("二")
+    for tid, row, col, value in data["cells"]:
+        if tid == "二":
+            rk = next(r.key for r in t2.data_rows() if r.label == row or r.label.endswith(row))
+            ck = next(c.key for c in t2.columns_of(rk) if c.label == col)
+            t["二"][rk][ck] = value
+        elif tid == "三":
+            t["三"][label_to_key[row]][cols[col]] = value
+        else:
+            t["四"][row][col] = value
+    texts = {"总体情况": "x", "问题及改进": "上年问题已整改。", "其他事项": "未收取信息处理费。"}
+    return AgencyYear(fmt=fmt, agency="宿迁市", slug="suqian-shi", year=year, tables=t, body="government",
+                      level="prefecture", text=texts)
+
+
+@pytest.mark.skipif(not (SHARED / "fixtures/crossyear").is_dir(), reason="shared fixtures absent")
+def test_real_two_years_pass_the_cross_year_rules_and_a_wrong_carry_is_caught(tmp_path: Path) -> None:
+    prev, this = _suqian(2023), _suqian(2024)
+    assert not rules_of(this, prev) & {"XY-CARRY", "XY-INFORCE", "T3-BALANCE", "T3-LEAVES", "T4-SUM"}
+    # the same tree as params files, one of them with a wrong carry-over, through `report-kit check`
+    root = tmp_path / "params"
+    for ay in (prev, this):
+        (root / str(ay.year)).mkdir(parents=True, exist_ok=True)
+        (root / str(ay.year) / "suqian-shi.yaml").write_text(params.dumps(ay), encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "report_kit", "check", str(root), "--format", "json"],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert "XY-CARRY" not in out.stdout
+    wrong = with_cells(this, ("三", "上年结转", "总计", 120))
+    (root / "2024" / "suqian-shi.yaml").write_text(params.dumps(wrong), encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "report_kit", "check", str(root)], capture_output=True, text=True,
+                         cwd=ROOT)
+    assert out.returncode == 1 and "XY-CARRY@总计" in out.stdout and "Traceback" not in out.stderr
