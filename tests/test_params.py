@@ -178,3 +178,22 @@ def test_changed_file_is_refused_when_hash_given(tmp_path: Path) -> None:
     path.write_text(path.read_text("utf-8") + "\n# edited\n", encoding="utf-8")
     with pytest.raises(ParamsError, match="changed after this run was scheduled"):
         params.load(path, expected_sha256=digest)
+
+
+@pytest.mark.parametrize("scalar", ["010", "0o10", "0x1F", "yes", "no", "on", "1:30", "1_000", "+5", "1e3", "~",
+                                    "2024-01-20", ".5", "'7'", "Null", "TRUE"])
+def test_fast_reader_agrees_with_the_line_aware_reader(scalar: str) -> None:
+    """YAML 1.1 vs 1.2: the libyaml fast path must give the same values (or the same refusal) as ruamel."""
+    text = _mutate("本年新收: {自然人: 0,", f"本年新收: {{自然人: {scalar},")
+    text = text.replace("published: # 发布日期", f"published: {scalar} # 发布日期")
+
+    def outcome(fn):
+        try:
+            ay = fn()
+        except ParamsError as exc:
+            return ("error", sorted(p.field for p in exc.problems))
+        return ("ok", ay.tables, ay.published)
+
+    fast = outcome(lambda: params.loads(text, "p.yaml"))
+    slow = outcome(lambda: params.validate(params.parse_yaml(text, "p.yaml"), "p.yaml"))
+    assert fast == slow

@@ -21,6 +21,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.scalarstring import LiteralScalarString
 
+from report_kit import _fastyaml
 from report_kit.errors import ParamsError, Problem
 from report_kit.formats import Format, available, format_for_year, get_format
 from report_kit.model import (
@@ -296,7 +297,25 @@ def validate(doc: CommentedMap, path: str) -> AgencyYear:
     return from_document(doc_model, source=path)
 
 
+def _fast(text: str, path: str) -> AgencyYear | None:
+    """The validated agency-year when the file is valid; None sends the caller down the slow path."""
+    try:
+        data = _fastyaml.load(text)
+        if not isinstance(data, dict):
+            return None
+        _check_shape(data, path)
+        fid = data.get("format")
+        if not isinstance(fid, str) or fid not in available():
+            return None
+        return from_document(schema_for(fid).model_validate(data), source=path)
+    except Exception:  # any doubt: the line-aware parser decides and explains
+        return None
+
+
 def loads(text: str, path: str = "<params>") -> AgencyYear:
+    fast = _fast(text, path)
+    if fast is not None:
+        return fast
     return validate(parse_yaml(text, path), path)
 
 
