@@ -272,3 +272,32 @@ def test_real_two_years_pass_the_cross_year_rules_and_a_wrong_carry_is_caught(tm
     out = subprocess.run([sys.executable, "-m", "report_kit", "check", str(root)], capture_output=True, text=True,
                          cwd=ROOT)
     assert out.returncode == 1 and "XY-CARRY@总计" in out.stdout and "Traceback" not in out.stderr
+
+
+@pytest.mark.slow
+def test_wrong_carry_over_is_caught_in_the_executed_notebook(tmp_path: Path) -> None:
+    """Several agencies over two years; the notebook finds the previous year by itself and flags the carry."""
+    import nbformat
+
+    root = tmp_path / "params"
+    for i, wrong in ((1, False), (2, True)):
+        prev = replace(consistent("2021", year=2023), slug=f"ju-{i}", agency=f"某市第{i}局")
+        this = replace(consistent("2021", year=2024), slug=f"ju-{i}", agency=f"某市第{i}局")
+        this = with_cells(this, ("二", "行政规范性文件", "现行有效件数", 12))
+        if wrong:
+            this = with_cells(this, ("三", "上年结转", "自然人", 1), ("三", "上年结转", "总计", 1),
+                              ("三", "本年新收", "自然人", 11), ("三", "本年新收", "总计", 11))
+        for ay in (prev, this):
+            (root / str(ay.year)).mkdir(parents=True, exist_ok=True)
+            (root / str(ay.year) / f"{ay.slug}.yaml").write_text(params.dumps(ay), encoding="utf-8")
+    for i, expect in ((1, False), (2, True)):
+        out = subprocess.run([sys.executable, "-m", "report_kit", "run", str(root / "2024" / f"ju-{i}.yaml"),
+                              "--outputs", str(tmp_path / "outputs")], capture_output=True, text=True, cwd=ROOT)
+        assert out.returncode == 0, out.stderr
+        nb = nbformat.read(tmp_path / "outputs" / "2024" / f"ju-{i}" / "report.ipynb", as_version=4)
+        found = {f["id"] for f in nb.metadata.report_kit["findings"]}
+        assert ("XY-CARRY@自然人" in found) is expect and ("XY-CARRY@总计" in found) is expect
+    check = subprocess.run([sys.executable, "-m", "report_kit", "check", str(root)], capture_output=True, text=True,
+                           cwd=ROOT)
+    assert check.returncode == 1 and "ju-2.yaml: error: XY-CARRY@自然人" in check.stdout
+    assert "ju-1.yaml: error" not in check.stdout
