@@ -301,3 +301,25 @@ def test_wrong_carry_over_is_caught_in_the_executed_notebook(tmp_path: Path) -> 
                            cwd=ROOT)
     assert check.returncode == 1 and "ju-2.yaml: error: XY-CARRY@自然人" in check.stdout
     assert "ju-1.yaml: error" not in check.stdout
+
+
+@pytest.mark.parametrize("sentence,flag", [
+    ("予以公开6件，占60%。", False),
+    ("予以公开及部分公开8件，占80%。", False),
+    ("予以公开6件，占60.0%。", False),
+    ("予以公开7件，占70%。", True),  # the count is wrong
+    ("予以公开6件，占50%。", True),  # the share is wrong for 办理结果总计 10
+    ("含上年结转，予以公开6件，占50%。", False),  # stated base 新收 + 结转 = 12
+    ("本机关不掌握相关政府信息2件，占90%。", False),  # not a （一）…（六） outcome: not compared
+])
+def test_shares_in_text(sentence: str, flag: bool) -> None:
+    ay = consistent()
+    bad = replace(ay, text={**ay.text, "其他事项": ay.text["其他事项"] + sentence})
+    assert ("TEXT-SHARE" in rules_of(bad)) is flag
+
+
+def test_parts_count() -> None:
+    ay = consistent()
+    five = replace(ay, text={**ay.text, "总体情况": "本报告由总体情况等五部分组成。" + ay.text["总体情况"]})
+    six = replace(ay, text={**ay.text, "总体情况": "本报告由总体情况等六部分组成。" + ay.text["总体情况"]})
+    assert "TEXT-PARTS" in rules_of(five) and "TEXT-PARTS" not in rules_of(six)

@@ -321,3 +321,76 @@ def corrected(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
             yield Finding("PLAUSIBLE-CORRECTED", "info", "四", f"表四 {name} 结果纠正",
                           f"“{name}”已审结{decided}件，其中结果纠正{vals[1]}件，占{share}，纠错率偏高。",
                           expected="≤ 20%", actual=share, key=gk)
+
+
+CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+PARTS = re.compile(r"(?:由|包括|分为|共)[^。；]{0,80}?(?:等)?([一二两三四五六七八九十])\s*(?:个)?部分")
+
+
+@rule("TEXT-PARTS", "error", "报告组成部分", "正文所述报告组成部分的数量应与格式规定的六部分一致")
+def parts_count(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
+    n = len(ay.fmt.sections)
+    seen: dict[str, int] = {}
+    for key, text in _texts(ay):
+        for m in PARTS.finditer(text):
+            stated = CN_DIGITS[m.group(1)]
+            if stated != n:
+                yield Finding("TEXT-PARTS", "error", _section_num(ay, key), ay.fmt.section(key).title,
+                              f"正文称报告由{m.group(1)}部分组成，但年度报告格式规定为{n}部分。",
+                              expected=str(n), actual=str(stated), key=_stable_key(key, m.group(0), seen))
+
+
+def _outcome_groups(ay: AgencyYear) -> dict[str, int | None]:
+    """Figure per outcome name of table 三's （一）…（六） (groups summed over their items), 总计 column."""
+    t = ay.fmt.table("三")
+    total = next(c for c in t.columns if c.total).key
+    group = t.parent_of(t.row_by_role("handled_total").key or "")
+    out: dict[str, int | None] = {}
+    for item in group.children if group else ():
+        if item.role == "handled_total":
+            continue
+        keys = [r.key for r, _ in item.walk() if r.key]
+        vals = [ay.t3(k, total) for k in keys]
+        out[item.label.split("（")[0]] = None if None in vals else sum(vals)  # type: ignore[arg-type]
+    return out
+
+
+SHARE = re.compile(r"((?:[\u4e00-\u9fff]{2,6}?(?:、|及|和|与))*[\u4e00-\u9fff]{2,6}?)\s*(\d+)\s*件[，,（(]?\s*"
+                   r"占[^，。；%％]{0,12}?(\d+(?:\.\d+)?)\s*[%％]")
+
+
+@rule("TEXT-SHARE", "error", "正文比例与表格不一致",
+      "正文“某办理结果N件，占X%”：N等于表三该项（总计列），X%等于N除以办理结果总计（允许四舍五入误差0.6个百分点）")
+def shares(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
+    groups = _outcome_groups(ay)
+    t = ay.fmt.table("三")
+    total_col = next(c for c in t.columns if c.total).key
+    handled = ay.t3(t.row_by_role("handled_total").key or "", total_col)
+    new = ay.t3(t.row_by_role("new").key or "", total_col)
+    carried = ay.t3(t.row_by_role("carried_in").key or "", total_col)
+    seen: dict[str, int] = {}
+    for key, sentence, _ in _statements(ay):
+        # the base the sentence states: 含上年结转/受理 → 新收 + 结转; 新收 → 新收; otherwise 办理结果总计
+        if _mentions(sentence, ("结转", "受理")):
+            base = None if new is None or carried is None else new + carried
+        elif "新收" in sentence:
+            base = new
+        else:
+            base = handled
+        for m in SHARE.finditer(sentence):
+            names = [n for n in re.split(r"、|及|和|与", m.group(1)) if n]
+            names = [next((g for g in groups if n.endswith(g)), "") for n in names]
+            if not names or "" in names or any(groups[n] is None for n in names):
+                continue  # not unambiguously outcomes of table 三: leave it alone
+            figure = sum(groups[n] or 0 for n in names)
+            stated, pct = int(m.group(2)), float(m.group(3))
+            label = "、".join(names)
+            if stated != figure:
+                yield Finding("TEXT-SHARE", "error", _section_num(ay, key), ay.fmt.section(key).title,
+                              f"正文称“{m.group(0)}”，但表三{label}为{figure}件。", expected=str(figure),
+                              actual=str(stated), key=_stable_key(key, m.group(0), seen))
+            elif base and abs(100 * stated / base - pct) > 0.6:
+                right = rate(stated, base)
+                yield Finding("TEXT-SHARE", "error", _section_num(ay, key), ay.fmt.section(key).title,
+                              f"正文称“{m.group(0)}”，但{stated}件占所述基数{base}件的{right}。",
+                              expected=right, actual=f"{pct}%", key=_stable_key(key, m.group(0), seen))
