@@ -107,7 +107,8 @@ def active(ay: AgencyYear, previous: AgencyYear | None) -> Sentences:
             if has_dec:
                 out.stated.append((f"{name}:decisions", dec))
         elif has_dec:
-            out.texts.append(say("decisions_none" if dec == 0 else "decisions", label=row.label, value=dec))
+            key = "decisions_blank" if dec is None else "decisions_none" if dec == 0 else "decisions"
+            out.texts.append(say(key, label=row.label, value=dec))
             if dec != 0:
                 out.stated.append((f"{name}:decisions", dec))
         elif has_fee:
@@ -175,6 +176,9 @@ def applications(ay: AgencyYear, previous: AgencyYear | None) -> Sentences:
             yoy = _yoy("新收", new, before, previous.year)
             if yoy:
                 text = text.removesuffix("。") + "，新收申请" + yoy
+                out.stated.append(("上年:三:新收", before))
+                if new is not None and before is not None and new != before:
+                    out.stated.append(("变化:三:新收", abs(new - before)))
         out.texts.append(text)
         out.stated += [("三:新收", new), ("三:上年结转", carried)]
     if handled:
