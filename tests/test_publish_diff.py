@@ -69,8 +69,11 @@ def test_fixing_a_blank_cell_shows_the_figure_and_the_resolved_findings(kewei: A
     diff = diff_builds(_build(kewei, tmp_path / "old.ipynb"), _build(fixed, tmp_path / "new.ipynb"))
     assert [(c.label, c.old, c.new) for c in diff.figures] == [("表三 四、结转下年度继续办理 × 总计", "", "1")]
     assert {f["id"] for f in diff.findings_resolved} == {"T3-BALANCE@总计", "BLANK-CELLS@三"}
-    assert diff.findings_new == [] and diff.text == []
+    assert diff.findings_new == []
+    # the generated prose follows the figure: "未填报" becomes "1件", and nothing else changes
+    assert [t.section for t in diff.text] == ["三、收到和处理政府信息公开申请情况"]
     text = format_diff(diff)
+    assert "结转下年度继续办理[-未填报-]{+1件+}" in text
     assert "表三 四、结转下年度继续办理 × 总计: （空白） → 1" in text
     assert "Findings: 2 resolved, 0 new, 0 changed" in text
     assert "  - [错误] T3-BALANCE@总计" in text
