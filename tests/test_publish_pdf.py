@@ -108,6 +108,7 @@ def test_every_figure_reads_back_in_its_row(report: str) -> None:
         return [format_number(v) for c in cols if (v := ay.get(tid, key, c.key)) is not None]
 
     two = _section_text(ay, text, "主动公开")
+    two = two[re.search(_loose(fmt.table("二").blocks[0].key), two).start():]  # the table, after any prose
     for row in fmt.table("二").data_rows():
         assert _row_figures(two, row.label) == expected("二", row.key or ""), row.label
     three = _section_text(ay, text, "依申请公开")

@@ -27,6 +27,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
     b = sub.add_parser("build", help="build every report under params/ (what `make run` does)")
     b.add_argument("--params", dest="params_root", default="params", type=Path, help="params root")
+    b.add_argument("--year", type=int,
+                   help="only this report year; registered agencies without params are listed as missing")
+    b.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: number of cores)")
+    b.add_argument("--force", action="store_true", help="rebuild agencies whose inputs did not change")
+    b.add_argument("--strict", action="store_true", help="exit 1 when a report has error findings")
+    b.add_argument("--registry", type=Path, help="agency registry (default: <params>/agencies.yaml when present)")
     _common(b)
     b.set_defaults(func=build)
 
@@ -46,20 +52,31 @@ def run(args: argparse.Namespace) -> int:
 
 
 def build(args: argparse.Namespace) -> int:
+    from report_kit.batch import BuildLock, load_registry, run_batch, write_index
+    from report_kit.batch._progress import Reporter
+
     paths = pipeline.discover(args.params_root)
-    if not paths:
+    if args.year is not None:
+        paths = [p for p in paths if p.parent.name == str(args.year)]
+    registry_path = args.registry or args.params_root / "agencies.yaml"
+    registry = load_registry(registry_path) if registry_path.is_file() else None
+    if not paths and not registry:
         raise ReportKitError(f"no params files under {args.params_root}/<year>/*.yaml")
-    failed: list[tuple[Path, str]] = []
     formats = publish.parse_formats(args.to)  # a bad --to fails before any kernel starts
-    for path in paths:
-        try:
-            result = pipeline.run(path, args.outputs, args.template, args.kernel, args.timeout, formats)
-        except ReportKitError as exc:  # one bad agency never stops the batch
-            failed.append((path, str(exc)))
-            print(f"FAILED {path}", file=sys.stderr)
-            continue
-        print(_summary(result))
-    print(f"{len(paths) - len(failed)} built, {len(failed)} failed")
-    for path, why in failed:
-        print(f"\n{path}:\n{why}", file=sys.stderr)
-    return 1 if failed else 0
+    template = args.template or pipeline.default_template()
+    with BuildLock(args.outputs), Reporter(len(paths)) as reporter:
+        result = run_batch(paths, args.outputs, template, jobs=args.jobs, kernel=args.kernel, timeout=args.timeout,
+                           to=formats, force=args.force, registry=registry, year=args.year,
+                           on_done=reporter.done)
+        index = write_index(args.outputs, result.statuses)
+    failed = [s for s in result.statuses if s.status == "failed"]
+    strict_errors = [s for s in result.statuses
+                     if args.strict and any(f.get("severity") == "error" and not f.get("acknowledged")
+                                            for f in s.findings)]
+    print(f"{result.count('built')} built, {result.count('skipped')} up to date, {len(failed)} failed, "
+          f"{result.count('missing')} missing; index: {index[0]}")
+    for s in failed:
+        print(f"\nFAILED {s.params or s.slug}:\n{s.reason}", file=sys.stderr)
+    for s in strict_errors:
+        print(f"ERROR FINDINGS (--strict) {s.params}", file=sys.stderr)
+    return 1 if failed or strict_errors else 0

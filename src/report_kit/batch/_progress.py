@@ -1,0 +1,45 @@
+"""Progress of a batch: a live bar on a terminal, one plain line per agency otherwise."""
+
+from __future__ import annotations
+
+import sys
+from types import TracebackType
+from typing import Any
+
+from report_kit.batch._executor import AgencyStatus
+
+
+class Reporter:
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.counts = {"built": 0, "skipped": 0, "failed": 0, "missing": 0}
+        self._progress: Any = None
+        self._task: Any = None
+
+    def __enter__(self) -> Reporter:
+        if sys.stderr.isatty():
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self._progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                      TextColumn("{task.fields[detail]}"), TimeRemainingColumn(), transient=False)
+            self._progress.start()
+            self._task = self._progress.add_task("building", total=self.total, detail="")
+        return self
+
+    def done(self, s: AgencyStatus) -> None:
+        self.counts[s.status] += 1
+        detail = ", ".join(f"{k} {v}" for k, v in self.counts.items() if v)
+        if self._progress is not None:
+            self._progress.update(self._task, advance=0 if s.status == "missing" else 1, detail=detail)
+            if s.status == "failed":
+                self._progress.console.print(f"[red]failed[/red] {s.params or s.slug}")
+        else:
+            where = s.outputs / "report.html" if s.outputs and s.status in ("built", "skipped") else s.params or s.slug
+            n = sum(v for k, v in self.counts.items() if k != "missing")
+            print(f"[{n}/{self.total}] {s.status:<7} {where}" + (f" ({s.seconds:.1f} s)" if s.seconds else ""),
+                  flush=True)
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if self._progress is not None:
+            self._progress.stop()
