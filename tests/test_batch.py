@@ -163,3 +163,15 @@ def test_two_builds_at_once_are_refused(tmp_path: Path) -> None:
     assert result.returncode == 2 and "another report-kit build" in result.stderr and "Traceback" not in result.stderr
     with BuildLock(root / "outputs"):  # released: no stale lock
         pass
+
+
+def test_demo_tree_is_consistent_except_its_deliberate_defects(tmp_path: Path) -> None:
+    from report_kit.batch._demo import demo_tree
+    from report_kit.checks._files import check_files
+
+    demo_tree(tmp_path / "params", agencies=14, years=[2023, 2024])
+    failing = {r.path.name: {f.rule for f in r.findings if f.severity == "error"} for r in check_files([tmp_path])}
+    bad = {name: rules for name, rules in failing.items() if rules}
+    assert set(bad) == {"county1-czj.yaml", "county1-nyncj.yaml", "county1-wglj.yaml", "county1-zrzyj.yaml"}
+    assert all("XY-CARRY" in r for n, r in bad.items() if n in ("county1-czj.yaml", "county1-nyncj.yaml"))
+    assert (tmp_path / "params" / "agencies.yaml").is_file()
