@@ -104,7 +104,7 @@ def test_bad_agency_does_not_stop_the_batch_and_keeps_good_outputs(built: Path) 
     finally:
         bad.unlink()
     assert result.returncode == 1
-    assert f"{good} built, 1 failed" in result.stdout
+    assert f"0 built, {good} up to date, 1 failed" in result.stdout  # unchanged reports are skipped
     assert "broken.yaml:" in result.stderr and "must not be negative" in result.stderr
     assert "Traceback" not in result.stderr
     assert html.read_bytes() != b"" and html.stat().st_size == len(before)

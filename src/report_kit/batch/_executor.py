@@ -125,12 +125,11 @@ def run_batch(paths: Sequence[Path], outputs: Path, template: Path, *, jobs: int
 
     todo: list[_Job] = []
     for p in paths:
-        if registry is not None and p.stem not in registry:
-            done(AgencyStatus(p, _year_of(p), p.stem, "", "failed",
-                              f"{p}: slug {p.stem!r} is not in the agency registry; add it to agencies.yaml"))
-            continue
         job = _Job(p, outputs, template, kernel, timeout, tuple(to), force)
-        settled = _skip(job)
+        settled = _skip(job)  # invalid params are reported first: they say what to fix in the file
+        if settled is None and registry is not None and p.stem not in registry:
+            settled = AgencyStatus(p, _year_of(p), p.stem, "", "failed",
+                                   f"{p}: slug {p.stem!r} is not in the agency registry; add it to agencies.yaml")
         if settled is not None:
             done(settled)
         else:
