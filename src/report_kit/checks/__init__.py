@@ -17,16 +17,19 @@ from report_kit.checks._core import (
     rule,
     run_checks,
 )
+from report_kit.checks._files import check_path, load_previous
 from report_kit.checks._html import findings_html
 
 __all__ = [
     "RULES",
     "Finding",
     "Rule",
+    "check_path",
     "failing",
     "findings_frame",
     "findings_html",
     "findings_to_records",
+    "load_previous",
     "rate",
     "rule",
     "run_checks",

@@ -33,6 +33,22 @@ def params_files(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
+def load_previous(path: str | Path, ay: AgencyYear) -> AgencyYear | None:
+    """The same agency's params for ``ay.year - 1`` (``params/<year-1>/<slug>.yaml``), when present.
+
+    Raises ParamsError when that file exists but is invalid: a broken previous year must not
+    silently switch the cross-year rules off.
+    """
+    prev_path = params_io.previous_year_path(path, ay)
+    return params_io.load(prev_path) if prev_path is not None else None
+
+
+def check_path(path: str | Path) -> list[Finding]:
+    """Every rule on one params file, with its previous year when present (raises ParamsError)."""
+    ay = params_io.load(path)
+    return run_checks(ay, load_previous(path, ay))
+
+
 def check_files(paths: Iterable[Path]) -> Iterator[FileResult]:
     """Every rule on every params file, with the previous year's params when present beside it."""
     cache: dict[Path, AgencyYear | ParamsError] = {}

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-from jinja2 import Environment
+from functools import cache
+from typing import TYPE_CHECKING
 
 from report_kit.checks._core import SEVERITY_ORDER, Finding
 
-_ENV = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
-_TEMPLATE = _ENV.from_string("""
+if TYPE_CHECKING:
+    from jinja2 import Template
+
+_SOURCE = """
 <style>
 .rk-findings{border-collapse:collapse;font-size:13px;width:100%}
 .rk-findings th,.rk-findings td{border:1px solid #ccc;padding:3px 6px;text-align:left;vertical-align:top}
@@ -36,8 +38,16 @@ _TEMPLATE = _ENV.from_string("""
 {% endfor %}
 </tbody></table>
 {% endif %}
-""")
+"""
 LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
+
+
+@cache
+def _template() -> Template:
+    # compiled on first use: `report-kit check` and run_checks never pay for Jinja2
+    from jinja2 import Environment
+
+    return Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True).from_string(_SOURCE)
 
 
 def findings_html(findings: Sequence[Finding]) -> str:
@@ -48,4 +58,4 @@ def findings_html(findings: Sequence[Finding]) -> str:
         groups.setdefault(f.section, []).append(f)
     counts = {s: sum(1 for f in findings if f.severity == s and not f.acknowledged) for s in LABELS}
     acked = sum(1 for f in findings if f.acknowledged)
-    return _TEMPLATE.render(groups=list(groups.items()), counts=counts, acked=acked, labels=LABELS)
+    return _template().render(groups=list(groups.items()), counts=counts, acked=acked, labels=LABELS)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from report_kit.checks._core import Finding, rate, rule
 from report_kit.formats import available, get_format
@@ -184,12 +184,15 @@ def _mentions(text: str, words: tuple[str, ...]) -> bool:
     return any(w in text for w in words)
 
 
+FEE_WORDS = re.compile(r"处理费|收费|收取费用")
+
+
 @rule("REQ-FEE", "warning", "信息处理费说明",
       "2021格式：六、其他需要报告的事项应说明本年度收取信息处理费的情况（收取与否、金额）")
 def fee_statement(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
     if ay.fmt.id == "2019" or ay.fee_charged is not None:
         return  # a fee figure in params makes the narrative state it
-    if "信息处理费" not in (ay.text.get("其他事项") or ""):
+    if not FEE_WORDS.search(ay.text.get("其他事项") or ""):
         yield Finding("REQ-FEE", "warning", "六", ay.fmt.section("其他事项").title,
                       "2021年版格式要求在第六部分说明信息处理费的收取情况，本报告未说明（可在参数 facts.fee 中填写）。",
                       expected="说明是否收取信息处理费", actual="未说明", key="fee")
@@ -200,8 +203,8 @@ def fee_statement(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Findi
 def rectification(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
     if ay.fmt.id == "2019":
         return
-    text = ay.text.get("问题及改进") or ""
-    if text.strip() and not _mentions(text, ("上年", "上一年", "去年", f"{ay.year - 1}年", "整改")):
+    text = re.sub(r"\s+", "", ay.text.get("问题及改进") or "")
+    if text and not _mentions(text, ("上年", "上一年", "去年", f"{ay.year - 1}年", "整改")):
         yield Finding("REQ-RECTIFY", "warning", "五", ay.fmt.section("问题及改进").title,
                       "第五部分未报告上年度存在问题的整改情况。", expected="上年度问题整改情况", actual="未提及",
                       key="rectify")
@@ -210,7 +213,8 @@ def rectification(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Findi
 OVERVIEW_TOPICS = {
     "主动公开": ("主动公开",),
     "依申请公开": ("依申请公开", "公开申请"),
-    "政府信息管理": ("信息管理", "信息资源", "保密审查", "公开属性"),
+    "政府信息管理": ("信息管理", "信息资源", "保密审查", "公开属性", "发布审查", "发布审核", "信息清理",
+                 "清理过期", "标准目录", "公开目录", "公开指南"),
     "平台建设": ("平台", "网站", "政务新媒体", "公开专栏"),
     "监督保障": ("监督", "保障", "考核", "培训", "责任追究"),
 }
@@ -241,52 +245,135 @@ def _statements(ay: AgencyYear) -> Iterator[tuple[str, str, int]]:
             yield key, m.group(0), m.start()
 
 
-@rule("TEXT-TABLE", "error", "正文与表格不一致",
-      "正文明确陈述的申请数、复议数、诉讼数应与表三、表四一致（含上年结转、受理、备案等口径不同的句子不比对）")
-def text_vs_tables(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
+class Stated(NamedTuple):
+    name: str  # the table's label of the figure
+    said: int  # the number in the sentence
+    figure: int  # the table's own figure
+    bases: frozenset[int]  # every figure a sentence in another basis may mean
+    text: str  # the matched words
+
+
+def _stated_figures(ay: AgencyYear) -> Iterator[tuple[str, str, list[Stated]]]:
+    """(section key, sentence, stated figures) per sentence that states an application, review or
+    lawsuit count. Applications have several bases: 新收, 新收 + 上年结转 (受理), 办理结果总计."""
     t3, t4 = ay.fmt.table("三"), ay.fmt.table("四")
     total3 = next(c for c in t3.columns if c.total).key
     total4 = next(c for c in t4.columns if c.total).key
-    new = ay.t3(t3.row_by_role("new").key or "", total3)
+    new, carried, handled = (ay.t3(t3.row_by_role(r).key or "", total3) for r in ("new", "carried_in",
+                                                                                    "handled_total"))
     groups = [g.key or "" for g in t4.rows]
     review = ay.get("四", groups[0], total4)
     suits = [ay.get("四", g, total4) for g in groups[1:]]
     lawsuit = None if None in suits else sum(suits)  # type: ignore[arg-type]
-    checks = ((APPS, new, "本年新收政府信息公开申请"), (REVIEW, review, "行政复议"), (LAWSUIT, lawsuit, "行政诉讼"))
-    seen: dict[str, int] = {}
+    app_bases = {v for v in (new, handled, None if new is None or carried is None else new + carried)
+                 if v is not None}
+    checks = ((APPS, new, t3.row_by_role("new").label, app_bases),
+              (REVIEW, review, t4.rows[0].label, {review}),
+              (LAWSUIT, lawsuit, t4.rows[1].role or "", {lawsuit}))
     for key, sentence, _ in _statements(ay):
+        stated = [Stated(name, int(m.group(1)), int(figure), frozenset(int(b) for b in bases), m.group(0))  # type: ignore[arg-type]
+                  for pattern, figure, name, bases in checks
+                  if figure is not None and (m := pattern.search(sentence)) is not None]
+        if stated:
+            yield key, sentence, stated
+
+
+@rule("TEXT-TABLE", "error", "正文与表格不一致",
+      "正文明确陈述的申请数、复议数、诉讼数应与表三、表四一致（含上年结转、受理、备案等口径不同的句子不比对）")
+def text_vs_tables(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
+    seen: dict[str, int] = {}
+    for key, sentence, stated in _stated_figures(ay):
         if _mentions(sentence, AMBIGUOUS):
-            continue
-        for pattern, figure, name in checks:
-            m = pattern.search(sentence)
-            if m is None or figure is None:
-                continue
-            stated = int(m.group(1))
-            if stated != figure:
+            continue  # another basis: TEXT-BASIS notes it when no basis fits
+        for s in stated:
+            if s.said != s.figure:
                 yield Finding(
                     "TEXT-TABLE", "error", _section_num(ay, key), ay.fmt.section(key).title,
-                    f"正文称“{m.group(0)}”，但表格中{name}为{figure}件。",
-                    expected=str(figure), actual=str(stated), key=_stable_key(key, m.group(0), seen))
+                    f"正文称“{s.text}”，但表格中{s.name}为{s.figure}件。",
+                    expected=str(s.figure), actual=str(s.said), key=_stable_key(key, s.text, seen))
+
+
+@rule("TEXT-BASIS", "info", "正文数字口径待核实",
+      "含“备案、累计、含、受理”等口径词的句子所述申请数、复议数、诉讼数与表格的任何口径都不一致时，提示核实")
+def text_other_basis(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
+    seen: dict[str, int] = {}
+    for key, sentence, stated in _stated_figures(ay):
+        off = [s for s in stated if s.said not in s.bases]
+        if not off or not _mentions(sentence, AMBIGUOUS):
+            continue
+        said = "；".join(f"{s.name}：正文{s.said}件，表格{'/'.join(map(str, sorted(s.bases)))}件" for s in off)
+        yield Finding(
+            "TEXT-BASIS", "info", _section_num(ay, key), ay.fmt.section(key).title,
+            f"正文“{sentence.strip()[:60]}”所述数字与表格不同（{said}），可能口径不同，请核实或在正文中说明口径。",
+            expected="、".join(str(s.figure) for s in off), actual="、".join(str(s.said) for s in off),
+            key=_stable_key(key, sentence, seen))
+
+
+def _t4_sum(ay: AgencyYear, role: str | None) -> int:
+    """Sum over table 四's groups of the column with ``role`` (None: the 总计 column); blanks count 0."""
+    t4 = ay.fmt.table("四")
+    col = next(c for c in t4.columns if (c.role == role if role else c.total)).key
+    return sum(int(ay.get("四", g.key or "", col) or 0) for g in t4.rows)
 
 
 @rule("TEXT-ZERO", "error", "正文称无而表格有",
-      "正文称“未收到政府信息公开申请”或“未发生…行政复议、行政诉讼”时，表三、表四相应数字应为0")
+      "正文称“未收到政府信息公开申请”时表三本年新收应为0；称“未发生…行政复议、行政诉讼”时表四总计应为0；"
+      "称“未被纠错/未败诉”时表四结果纠正应为0")
 def text_says_none(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
-    t3, t4 = ay.fmt.table("三"), ay.fmt.table("四")
+    t3 = ay.fmt.table("三")
     total3 = next(c for c in t3.columns if c.total).key
-    total4 = next(c for c in t4.columns if c.total).key
     new = ay.t3(t3.row_by_role("new").key or "", total3) or 0
-    cases = sum(ay.get("四", g.key or "", total4) or 0 for g in t4.rows)
+    cases, corrected = _t4_sum(ay, None), _t4_sum(ay, "corrected")
+    corrected_label = next(c.label for c in ay.fmt.table("四").columns if c.role == "corrected")
     seen: dict[str, int] = {}
     for key, sentence, _ in _statements(ay):
+        said = sentence.strip()[:40]
         if re.search(r"未(?:收到|受理)[^，。；]{0,10}申请", sentence) and new:
             yield Finding("TEXT-ZERO", "error", _section_num(ay, key), ay.fmt.section(key).title,
-                          f"正文称“{sentence.strip()[:40]}”，但表三本年新收申请为{new}件。",
+                          f"正文称“{said}”，但表三本年新收申请为{new}件。",
                           expected=str(new), actual="0", key=_stable_key(key, "未收到申请", seen))
-        if re.search(r"未(?:发生|有)[^，。；]{0,30}行政(?:复议|诉讼)", sentence) and cases:
+        if not re.search(r"未(?:发生|有|出现)[^，。；]{0,30}行政(?:复议|诉讼)", sentence):
+            continue
+        # "未发生…被纠错或…败诉" denies corrections, not cases (上海市政府办公厅 2025)
+        if re.search(r"纠错|纠正|败诉|撤销|确认违法", sentence):
+            if corrected:
+                yield Finding("TEXT-ZERO", "error", _section_num(ay, key), ay.fmt.section(key).title,
+                              f"正文称“{said}”，但表四{corrected_label}共{corrected}件。",
+                              expected=str(corrected), actual="0", key=_stable_key(key, "未被纠错", seen))
+        elif cases:
             yield Finding("TEXT-ZERO", "error", _section_num(ay, key), ay.fmt.section(key).title,
-                          f"正文称“{sentence.strip()[:40]}”，但表四共有{cases}件复议、诉讼案件。",
+                          f"正文称“{said}”，但表四共有{cases}件复议、诉讼案件。",
                           expected=str(cases), actual="0", key=_stable_key(key, "未发生复议诉讼", seen))
+
+
+ALL_DONE = re.compile(r"(?:所有|全部)[^，。；]{0,10}申请[^，。；]{0,6}(?:均已|均|全部|都已)[^，。；]{0,8}"
+                      r"(?:办理完成|办结|办理完毕|答复完毕)|申请[^，。；]{0,4}均已办结")
+
+
+def _carried_out(ay: AgencyYear) -> int | None:
+    """结转下年度继续办理 (总计 column, or the sum of the applicant columns when 总计 is blank)."""
+    t = ay.fmt.table("三")
+    rk = t.row_by_role("carried_out").key or ""
+    total = next(c for c in t.columns if c.total).key
+    if (v := ay.t3(rk, total)) is not None:
+        return v
+    parts = [ay.t3(rk, c.key) for c in t.columns if not c.total]
+    return None if all(p is None for p in parts) else sum(p or 0 for p in parts)
+
+
+@rule("TEXT-DONE", "error", "正文称全部办结而有结转",
+      "正文称“所有申请均已办结/办理完成”时，表三 四、结转下年度继续办理应为0")
+def text_says_all_done(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
+    out = _carried_out(ay)
+    if not out:
+        return
+    row = ay.fmt.table("三").row_by_role("carried_out")
+    seen: dict[str, int] = {}
+    for key, sentence, _ in _statements(ay):
+        if m := ALL_DONE.search(sentence):
+            yield Finding("TEXT-DONE", "error", _section_num(ay, key), ay.fmt.section(key).title,
+                          f"正文称“{m.group(0)}”，但表三“{row.numbered}”为{out}件。",
+                          expected=f"说明{out}件结转", actual=m.group(0), key=_stable_key(key, m.group(0), seen))
 
 
 @rule("PLAUSIBLE-PENDING", "info", "结转比例偏高", "结转下年度继续办理 > （本年新收 + 上年结转）的一半，且不少于5件")
