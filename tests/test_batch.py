@@ -175,3 +175,19 @@ def test_demo_tree_is_consistent_except_its_deliberate_defects(tmp_path: Path) -
     assert set(bad) == {"county1-czj.yaml", "county1-nyncj.yaml", "county1-wglj.yaml", "county1-zrzyj.yaml"}
     assert all("XY-CARRY" in r for n, r in bad.items() if n in ("county1-czj.yaml", "county1-nyncj.yaml"))
     assert (tmp_path / "params" / "agencies.yaml").is_file()
+
+
+@pytest.mark.slow
+def test_dask_executor_on_a_local_cluster(tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    root = _tree(tmp_path, ["d-1", "d-2", "d-3"])
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cl:
+        result = _build(root, "--executor", "dask", "--scheduler", cl.scheduler_address)
+    assert result.returncode == 0, result.stderr
+    assert "3 built" in result.stdout
+    for slug in ("d-1", "d-2", "d-3"):
+        assert (root / f"outputs/2023/{slug}/report.html").is_file()
+    again = _build(root, "--executor", "dask", "--scheduler", "tcp://127.0.0.1:1")
+    assert "0 built, 3 up to date" in again.stdout  # nothing to do: the scheduler is not even contacted
+    forced = _build(root, "--executor", "dask", "--scheduler", "tcp://127.0.0.1:1", "--force")
+    assert forced.returncode == 2 and "cannot reach the Dask scheduler" in forced.stderr

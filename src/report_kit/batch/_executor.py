@@ -9,10 +9,10 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
@@ -113,7 +113,7 @@ def _pool(jobs: int) -> ProcessPoolExecutor:
 def run_batch(paths: Sequence[Path], outputs: Path, template: Path, *, jobs: int | None = None,
               kernel: str | None = None, timeout: float = 600, to: Sequence[str] = (), force: bool = False,
               registry: dict[str, Agency] | None = None, year: int | None = None,
-              on_done: Callable[[AgencyStatus], None] | None = None) -> BatchResult:
+              on_done: Callable[[AgencyStatus], None] | None = None, scheduler: str | None = None) -> BatchResult:
     """Build every params file in ``paths``; registered agencies without params for ``year`` are missing."""
     jobs = max(1, jobs or os.cpu_count() or 1)
     statuses: list[AgencyStatus] = []
@@ -135,6 +135,10 @@ def run_batch(paths: Sequence[Path], outputs: Path, template: Path, *, jobs: int
         else:
             todo.append(job)
 
+    if todo and scheduler:
+        for status in _run_dask(todo, scheduler, jobs):
+            done(status)
+        todo = []
     crashed: list[_Job] = []
     if todo:
         with _pool(min(jobs, len(todo))) as pool:
@@ -160,6 +164,43 @@ def run_batch(paths: Sequence[Path], outputs: Path, template: Path, *, jobs: int
             if agency.active(year) and slug not in have:
                 done(AgencyStatus(None, year, slug, agency.name, "missing", f"no params/{year}/{slug}.yaml"))
     return BatchResult(statuses)
+
+
+def _run_chunk(jobs: list[_Job]) -> list[AgencyStatus]:
+    """One Dask task: a chunk of agencies built one after another on that worker (fresh kernel each)."""
+    return [_build_one(job) for job in jobs]
+
+
+def _run_dask(todo: list[_Job], scheduler: str, jobs: int) -> Iterator[AgencyStatus]:
+    """Spread agencies over a Dask cluster in chunks, so the scheduler sees hundreds of tasks, not 100k.
+
+    Workers must see the same params, template and outputs paths (a shared file system); outputs are
+    written there by the workers, atomically, exactly as by local workers.
+    """
+    try:
+        from distributed import Client
+        from distributed import as_completed as dask_completed
+    except ImportError:
+        raise ReportKitError("the Dask executor needs dask.distributed: pip install 'report-kit[dask]'") from None
+    try:
+        client = Client(scheduler, timeout=10)
+    except OSError as exc:
+        raise ReportKitError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+    # remote workers resolve nothing relative to our working directory
+    todo = [replace(j, params=j.params.resolve(), outputs=j.outputs.resolve(), template=j.template.resolve())
+            for j in todo]
+    with client:
+        workers = max(1, len(client.scheduler_info().get("workers", {})))
+        size = max(1, min(50, len(todo) // (workers * 4) or 1))
+        chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
+        futures = {client.submit(_run_chunk, chunk, pure=False): chunk for chunk in chunks}
+        for fut in dask_completed(list(futures)):
+            try:
+                yield from fut.result()
+            except Exception as exc:  # a lost worker or a broken task fails its chunk, not the batch
+                for job in futures[fut]:
+                    yield AgencyStatus(job.params, _year_of(job.params), job.params.stem, "", "failed",
+                                       f"Dask task failed: {type(exc).__name__}: {exc}")
 
 
 def _year_of(p: Path) -> int | None:

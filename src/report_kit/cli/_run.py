@@ -33,6 +33,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     b.add_argument("--force", action="store_true", help="rebuild agencies whose inputs did not change")
     b.add_argument("--strict", action="store_true", help="exit 1 when a report has error findings")
     b.add_argument("--registry", type=Path, help="agency registry (default: <params>/agencies.yaml when present)")
+    b.add_argument("--executor", choices=["local", "dask"], default="local",
+                   help="local worker processes (default) or a Dask distributed cluster")
+    b.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (with --executor dask)")
     _common(b)
     b.set_defaults(func=build)
 
@@ -63,11 +66,13 @@ def build(args: argparse.Namespace) -> int:
     if not paths and not registry:
         raise ReportKitError(f"no params files under {args.params_root}/<year>/*.yaml")
     formats = publish.parse_formats(args.to)  # a bad --to fails before any kernel starts
-    template = args.template or pipeline.default_template()
+    if (args.executor == "dask") != bool(args.scheduler):
+        raise ReportKitError("--executor dask and --scheduler ADDRESS go together")
+    template = (args.template or pipeline.default_template()).resolve()
     with BuildLock(args.outputs), Reporter(len(paths)) as reporter:
         result = run_batch(paths, args.outputs, template, jobs=args.jobs, kernel=args.kernel, timeout=args.timeout,
                            to=formats, force=args.force, registry=registry, year=args.year,
-                           on_done=reporter.done)
+                           on_done=reporter.done, scheduler=args.scheduler)
         index = write_index(args.outputs, result.statuses)
     failed = [s for s in result.statuses if s.status == "failed"]
     strict_errors = [s for s in result.statuses
