@@ -126,7 +126,7 @@ def _check_shape(doc: Any, path: str) -> None:
         count += 1
         if count > MAX_NODES or depth > MAX_DEPTH:
             raise ParamsError(path, [Problem(path, None, "", None,
-                                             "document is too large or too deeply nested for a params file "
+                                             "document is too large or nested far too deeply for a params file "
                                              "(YAML anchors/aliases expanding?)")])
         tag = getattr(getattr(node, "tag", None), "value", None)
         if tag is not None and tag not in SAFE_TAGS:
