@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import io
-import time
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -42,7 +42,6 @@ def test_corpus_is_fully_listed() -> None:
 @pytest.mark.parametrize("name,outcome,fragment", _expected())
 def test_bad_corpus(name: str, outcome: str, fragment: str) -> None:
     path = BAD / name
-    start = time.monotonic()
     try:
         params.load(path)
     except ParamsError as exc:
@@ -55,7 +54,6 @@ def test_bad_corpus(name: str, outcome: str, fragment: str) -> None:
     else:
         count("params (corpus)", "valid")
         assert outcome == "valid"
-    assert time.monotonic() - start < 5
 
 
 def test_hundred_megabyte_file_is_refused_fast(tmp_path: Path) -> None:
@@ -63,11 +61,15 @@ def test_hundred_megabyte_file_is_refused_fast(tmp_path: Path) -> None:
     with big.open("wb") as fh:
         fh.write(SEED_TEXT.encode())
         fh.truncate(100 * 1024 * 1024)
-    start = time.monotonic()
-    with pytest.raises(ParamsError, match="a params file is a few KB"):
-        params.load(big)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ParamsError, match="a params file is a few KB"):
+            params.load(big)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
     count("params (corpus)", "clean-error")
-    assert time.monotonic() - start < 1
+    assert peak < 1024 * 1024, "the oversized file was read into memory before being refused"
 
 
 def _dump(doc: object) -> str:
@@ -100,7 +102,7 @@ def _check(text: str, entry: str) -> object | None:
     return ay
 
 
-@settings(max_examples=150, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cell=st.sampled_from(CELLS), value=scalars)
 def test_any_value_in_any_cell(cell: tuple[str, str, str], value: object) -> None:
     doc = copy.deepcopy(SEED_DOC)
@@ -114,7 +116,7 @@ def test_any_value_in_any_cell(cell: tuple[str, str, str], value: object) -> Non
         assert value is None or abs(float(value)) <= MAX_FIGURE
 
 
-@settings(max_examples=100, deadline=2000)
+@settings(max_examples=100, deadline=None)
 @given(path=st.lists(st.sampled_from(["table2", "table3", "text", "facts", "规章", "自然人", "x"]), min_size=1,
                      max_size=3), key=st.text(min_size=1, max_size=8), value=scalars)
 def test_stray_keys_anywhere(path: list[str], key: str, value: object) -> None:
@@ -129,13 +131,13 @@ def test_stray_keys_anywhere(path: list[str], key: str, value: object) -> None:
     assert _check(_dump(doc), "params (stray keys)") is None
 
 
-@settings(max_examples=150, deadline=2000)
+@settings(max_examples=150, deadline=None)
 @given(st.text(max_size=300))
 def test_arbitrary_text(text: str) -> None:
     _check(text, "params (arbitrary text)")
 
 
-@settings(max_examples=60, deadline=2000)
+@settings(max_examples=60, deadline=None)
 @given(cut=st.integers(min_value=0, max_value=len(SEED_TEXT)), junk=st.binary(max_size=40))
 def test_truncated_and_corrupted_bytes(tmp_path_factory: pytest.TempPathFactory, cut: int, junk: bytes) -> None:
     path = tmp_path_factory.mktemp("f") / "p.yaml"
