@@ -323,3 +323,45 @@ def test_parts_count() -> None:
     five = replace(ay, text={**ay.text, "总体情况": "本报告由总体情况等五部分组成。" + ay.text["总体情况"]})
     six = replace(ay, text={**ay.text, "总体情况": "本报告由总体情况等六部分组成。" + ay.text["总体情况"]})
     assert "TEXT-PARTS" in rules_of(five) and "TEXT-PARTS" not in rules_of(six)
+
+
+@pytest.mark.parametrize("cell,bad", [
+    (("三", "本年新收", "自然人"), -1), (("三", "本年新收", "自然人"), 1.5), (("四", "行政复议", "总计"), True),
+    (("二", "行政事业性收费", "本年收费金额"), -0.5),
+])
+def test_cell_values_from_unvalidated_sources(cell: tuple[str, str, str], bad: object) -> None:
+    # importers build AgencyYears without the params schema; the rule is the net under them
+    ay = with_cells(consistent(), (*cell, bad))
+    hit = [f for f in run_checks(ay) if f.rule == "CELL-VALUE"]
+    assert [f.key for f in hit] == [":".join(cell)] and hit[0].severity == "error"
+    assert "CELL-VALUE" not in rules_of(consistent())
+    # 2019 本年增减 is a signed delta
+    assert "CELL-VALUE" not in rules_of(with_cells(consistent("2019"), ("二", "行政许可", "本年增减", -3)))
+
+
+@pytest.mark.parametrize("sentence,flag", [
+    ("本年度制发规范性文件3件。", True),
+    ("本年度制发行政规范性文件3件。", False),
+    ("本年新制作数量3件。", True),
+    ("进一步规范性文件管理工作。", False),
+])
+def test_old_format_wording_in_text(sentence: str, flag: bool) -> None:
+    ay = consistent()
+    text = {**ay.text, "总体情况": ay.text["总体情况"] + sentence}
+    assert ("TEXT-LABEL" in rules_of(replace(ay, text=text))) is flag
+
+
+@pytest.mark.parametrize("sentence,flag", [
+    ("现将本机关2022年度政府信息公开工作年度报告公布如下。", True),
+    ("现将本机关2023年度政府信息公开工作年度报告公布如下。", False),
+    ("截至2022年12月31日，累计公开信息1000条。", True),
+    ("2023年1月1日起至12月31日止。", False),
+])
+def test_report_year_stated_in_opening(sentence: str, flag: bool) -> None:
+    ay = consistent(year=2023)
+    text = {**ay.text, "总体情况": sentence + ay.text["总体情况"]}
+    assert ("TEXT-PERIOD" in rules_of(replace(ay, text=text))) is flag
+
+
+def test_stale_acknowledgement_is_a_listed_rule() -> None:
+    assert RULES["ACK-STALE"].severity == "warning" and RULES["ACK-STALE"].formula

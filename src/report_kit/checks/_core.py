@@ -61,6 +61,13 @@ def rule(rule_id: str, severity: Severity, title: str, formula: str) -> Callable
     return wrap
 
 
+STALE = "ACK-STALE"
+
+
+def _stale(ay: AgencyYear, previous: AgencyYear | None) -> Iterable[Finding]:
+    return ()  # produced by run_checks, which alone sees every other rule's findings
+
+
 def run_checks(ay: AgencyYear, previous: AgencyYear | None = None) -> list[Finding]:
     """Every rule applied to one agency-year; sorted by section order, severity, rule and key."""
     found: list[Finding] = []
@@ -69,7 +76,7 @@ def run_checks(ay: AgencyYear, previous: AgencyYear | None = None) -> list[Findi
     found = [replace(f, acknowledged=ay.acknowledged.get(f.id)) for f in found]
     live = {f.id for f in found}
     found.extend(
-        Finding("ACK-STALE", "warning", "一", f"acknowledged: {fid}",
+        Finding(STALE, RULES[STALE].severity, "一", f"acknowledged: {fid}",
                 f"参数中确认的检查结果“{fid}”已不再出现，请删除这条确认（理由：{reason}）。",
                 expected="删除", actual=fid, key=fid)
         for fid, reason in ay.acknowledged.items() if fid not in live
@@ -111,3 +118,7 @@ def findings_frame(findings: Iterable[Finding]) -> pd.DataFrame:
 def iter_cells(ay: AgencyYear, table: str) -> Iterator[tuple[str, str, Any]]:
     for row, col in ay.fmt.table(table).cells():
         yield row.key or "", col.key, ay.tables[table][row.key or ""][col.key]
+
+
+rule(STALE, "warning", "过期的确认",
+     "参数 acknowledged 中确认的检查结果编号在本次检查中已不再出现（应删除该确认）")(_stale)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from report_kit.checks._core import Finding, iter_cells, rule
@@ -167,3 +168,27 @@ def t2_issued(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
                 "T2-ISSUED", "error", "二", f"表二 {t.row_label(rk)}",
                 f"表二“{row.label}”本年制发{made[1]}件，多于现行有效{in_force[1]}件与本年废止{repealed[1]}件之和。",
                 expected=f"≤ {in_force[1] + repealed[1]}", actual=str(made[1]), key=rk)  # type: ignore[operator]
+
+
+@rule("CELL-VALUE", "error", "数值类型",
+      "件数为非负整数；2019格式“本年增/减”可为负整数；金额为非负数（可有小数）")
+def cell_values(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
+    # params.load already refuses these; importers and hand-built AgencyYears reach the rules unvalidated
+    for tid in ("二", "三", "四"):
+        table = ay.fmt.table(tid)
+        for row, col in table.cells():
+            rk = row.key or ""
+            v = ay.get(tid, rk, col.key)
+            if v is None:
+                continue
+            if col.kind == "amount":
+                ok = isinstance(v, (int, Decimal)) and not isinstance(v, bool) and v >= 0
+                want = "非负数"
+            else:
+                ok = isinstance(v, int) and not isinstance(v, bool) and (col.kind == "delta" or v >= 0)
+                want = "整数" if col.kind == "delta" else "非负整数"
+            if not ok:
+                where = table.cell_label(rk, col.key)
+                yield Finding("CELL-VALUE", "error", SECTION_OF_TABLE[tid], f"表{tid} {where}",
+                              f"表{tid}“{where}”应为{want}，实际为{v!r}。", expected=want, actual=str(v),
+                              key=f"{tid}:{rk}:{col.key}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import date
+from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from report_kit.checks._core import Finding, rate, rule
@@ -112,21 +113,25 @@ def cited_notice(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Findin
                     expected=ay.fmt.notice, actual=cited, key=_stable_key(key, cited, seen))
 
 
-PERIOD = re.compile(r"(\d{4})\s*年\s*1\s*月\s*1\s*日\s*(?:至|到|—|-|～|~)\s*(\d{4})\s*年\s*12\s*月\s*31\s*日")
+PERIOD = re.compile(r"(\d{4})\s*年\s*1\s*月\s*1\s*日\s*(?:起\s*)?(?:至|到|—|-|～|~)\s*(?:(\d{4})\s*年\s*)?"
+                    r"12\s*月\s*31\s*日|截至\s*(\d{4})\s*年\s*12\s*月\s*31\s*日")
+REPORT_OF = re.compile(r"(?:现将|现予|本报告为|特此)[^。；]{0,40}?(\d{4})\s*年度?[^。；\d]{0,30}?(?:年度报告|年报)")
 
 
-@rule("TEXT-PERIOD", "error", "统计期间年份", "正文所述统计期间（某年1月1日至12月31日）应为报告年度")
+@rule("TEXT-PERIOD", "error", "正文年份与报告年度不符",
+      "正文所述统计期间（某年1月1日至12月31日、截至某年12月31日）及“现将…某年度…年度报告”中的年份应为报告年度")
 def period_year(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
     seen: dict[str, int] = {}
     for key, text in _texts(ay):
-        for m in PERIOD.finditer(text):
-            years = {int(m.group(1)), int(m.group(2))}
+        found = [(m.group(0), {int(y) for y in m.groups() if y}) for m in PERIOD.finditer(text)]
+        if key == "总体情况":  # the opening statement names the year the report covers
+            found += [(m.group(0), {int(m.group(1))}) for m in REPORT_OF.finditer(text)]
+        for said, years in found:
             if years != {ay.year}:
                 yield Finding(
                     "TEXT-PERIOD", "error", _section_num(ay, key), ay.fmt.section(key).title,
-                    f"正文所述统计期间“{m.group(0)}”与报告年度{ay.year}年不符。",
-                    expected=f"{ay.year}年1月1日至{ay.year}年12月31日", actual=m.group(0),
-                    key=_stable_key(key, m.group(0), seen))
+                    f"正文“{said}”中的年份与报告年度{ay.year}年不符。",
+                    expected=f"{ay.year}年", actual=said, key=_stable_key(key, said, seen))
 
 
 @rule("PUBLISH-DATE", "error", "发布日期",
@@ -145,6 +150,50 @@ def publish_date(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Findin
         yield Finding("PUBLISH-DATE", "warning", "一", "发布日期",
                       f"{who}年度报告应于{deadline.isoformat()}前公布，本报告发布日期为{ay.published.isoformat()}，已逾期。",
                       expected=f"≤ {deadline.isoformat()}", actual=ay.published.isoformat(), key="late")
+
+
+@cache
+def _foreign_labels(fmt_id: str) -> list[tuple[str, str]]:
+    """(other format's label, this format's label) for table 二 rows and columns with the same role but
+    another wording (规范性文件 → 行政规范性文件, 本年新制作数量 → 本年制发件数)."""
+    t = get_format(fmt_id).table("二")
+    own = {(r.role, r.label) for r in t.data_rows() if r.role}
+    own |= {(c.role, c.label) for r in t.data_rows() for c in t.columns_of(r.key or "") if c.role}
+    by_role = dict(own)
+    pairs: set[tuple[str, str]] = set()
+    for fid in available():
+        if fid == fmt_id:
+            continue
+        other = get_format(fid).table("二")
+        theirs = {(r.role, r.label) for r in other.data_rows() if r.role}
+        theirs |= {(c.role, c.label) for r in other.data_rows() for c in other.columns_of(r.key or "") if c.role}
+        for role, label in theirs:
+            mine = by_role.get(role)
+            if mine is None or mine == label or mine in label:
+                continue  # same wording, or the other format is the more specific one
+            if label in mine and mine.removeprefix("本年") == label:
+                continue  # 处理决定数量 / 本年处理决定数量: the same figure either way
+            pairs.add((label, mine))
+    return sorted(pairs)
+
+
+@rule("TEXT-LABEL", "warning", "正文使用旧格式名称",
+      "正文陈述表二数字时应使用本格式的名称（如2021格式为“行政规范性文件”“本年制发件数”，而非2019格式的"
+      "“规范性文件”“本年新制作数量”）")
+def foreign_labels(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
+    seen: dict[str, int] = {}
+    for label, mine in _foreign_labels(ay.fmt.id):
+        # only where a count is stated with it ("规范性文件13件"): that is the table's figure named the old way
+        pattern = re.compile(re.escape(label) + r"[^。；，,\d]{0,6}?\d+\s*(?:件|个|项)")
+        for key, text in _texts(ay):
+            for m in pattern.finditer(text):
+                off = mine.find(label)
+                if off >= 0 and text[max(0, m.start() - off): m.start() - off + len(mine)] == mine:
+                    continue  # part of this format's own wording
+                yield Finding(
+                    "TEXT-LABEL", "warning", _section_num(ay, key), ay.fmt.section(key).title,
+                    f"正文“{m.group(0)}”使用了其他格式的名称“{label}”，{ay.fmt.notice}格式的名称为“{mine}”。",
+                    expected=mine, actual=label, key=_stable_key(key, m.group(0), seen))
 
 
 @rule("LEVEL-RULES", "warning", "无权制定规章",
