@@ -1,0 +1,190 @@
+"""Published annual reports (Word text export, `|` text, markdown, .docx, .html) read back into params.
+
+    imported = import_document(Path("report.docx"))
+    imported.ay          # the AgencyYear: every figure of tables 二/三/四 (None where blank), texts 一/五/六
+    imported.notes       # what could not be read as the form says, located in the source
+    write_params(imported, Path("params"))
+
+Import never guesses silently: a cell it cannot place, a table it cannot find or a value that is not a
+number becomes a Note (file, line, official label, the text around it) and the cell stays blank.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from report_kit import params as params_io
+from report_kit.errors import ParamsError, SourceDocumentError
+from report_kit.files import atomic_write_text
+from report_kit.formats import format_for_year, get_format
+from report_kit.importers._records import MAX_BYTES, Record, docx_records, html_records, text_records
+from report_kit.importers._sections import find_layout, looks_wrapped, prose, published_of, title_of
+from report_kit.importers._tables import Cells, Note, detect_format, read_table2, read_table3, read_table4
+from report_kit.model import SLUG_RE, AgencyYear
+
+__all__ = ["Imported", "Note", "import_document", "params_path", "write_params"]
+
+KINDS = {".docx": "docx", ".html": "html", ".htm": "html", ".shtml": "html", ".txt": "text", ".md": "text"}
+
+
+@dataclass(frozen=True)
+class Imported:
+    ay: AgencyYear
+    notes: tuple[Note, ...]
+    path: Path
+    kind: str
+
+    @property
+    def errors(self) -> list[Note]:
+        return [n for n in self.notes if n.severity == "error"]
+
+
+def _decode(raw: bytes, path: Path) -> str:
+    if b"\x00" in raw[:4096]:
+        raise SourceDocumentError(f"{path}: binary data, not a text, Word or HTML report")
+    for encoding in ("utf-8-sig", "gb18030"):  # government sites still serve GBK pages
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise SourceDocumentError(f"{path}: neither UTF-8 nor GB18030 text; save it as UTF-8")
+
+
+def read_records(path: Path) -> tuple[list[Record], str]:
+    """The document's records and its kind, or SourceDocumentError before anything large is read."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise SourceDocumentError(f"{path}: cannot read: {exc.strerror}") from None
+    if size == 0:
+        raise SourceDocumentError(f"{path}: the file is empty")
+    if size > MAX_BYTES:
+        raise SourceDocumentError(f"{path}: {size:,} bytes; a published report is far smaller "
+                                  f"(limit {MAX_BYTES:,}). Is this the right file?")
+    suffix = path.suffix.lower()
+    if suffix in (".doc", ".pdf", ".wps", ".xls", ".xlsx"):
+        raise SourceDocumentError(
+            f"{path}: {suffix} is not read directly; save the report as .docx or .html, or extract its text "
+            "(pdftotext -layout) and import the .txt")
+    kind = KINDS.get(suffix, "text")
+    if kind == "docx":
+        return docx_records(path), kind
+    raw = path.read_bytes()
+    if raw[:4] == b"PK\x03\x04":
+        raise SourceDocumentError(f"{path}: a zip package (a .docx or .xlsx?) named {suffix or 'without suffix'}; "
+                                  "give it its real suffix")
+    text = _decode(raw, path)
+    if kind == "text" and re.search(r"<(?:html|body|table)\b", text[:2000], re.IGNORECASE):
+        kind = "html"
+    records = html_records(text, path) if kind == "html" else text_records(text)
+    return records, kind
+
+
+def derive_slug(path: Path, agency: str | None) -> str:
+    """The file name in slug form without a leading year; a hash of the agency when the name is not ASCII."""
+    stem = re.sub(r"^(?:19|20)\d{2}[-_ ]*", "", path.stem.lower())
+    slug = re.sub(r"[^a-z0-9]+", "-", stem).strip("-")[:60].strip("-")
+    if SLUG_RE.fullmatch(slug):
+        return slug
+    return "agency-" + hashlib.sha1((agency or path.name).encode()).hexdigest()[:8]
+
+
+def _is_signature(rec: Record, agency: str | None) -> bool:
+    return not rec.row and (published_of([rec]) is not None or (bool(agency) and rec.cells[0].strip() == agency))
+
+
+def _signature_free(records: list[Record], agency: str | None, everywhere: bool = False) -> list[Record]:
+    """Without the agency name and date signed under section 六 (or, ``everywhere``, under the title)."""
+    if everywhere:
+        return [r for r in records if not _is_signature(r, agency)]
+    out = list(records)
+    while out and _is_signature(out[-1], agency):
+        out.pop()
+    return out
+
+
+def import_document(path: str | Path, slug: str | None = None, year: int | None = None) -> Imported:
+    """Read one published report into an AgencyYear; figures that cannot be read are blank and noted."""
+    path = Path(path)
+    records, kind = read_records(path)
+    if not records:
+        raise SourceDocumentError(f"{path}: no text found")
+    notes: list[Note] = []
+    agency, title_year, title_len = title_of(records)
+    layout = find_layout(records)
+    fid, _ = detect_format(records)
+    year = year or title_year
+    if fid is None and not layout.sections:
+        raise SourceDocumentError(
+            f"{path}: not an annual report: none of the six section headings (一、总体情况 …) and none of the "
+            "official table labels were found")
+    if year is None:
+        raise SourceDocumentError(f"{path}: no report year found in the title (“…2024年政府信息公开工作年度报告”); "
+                                  "give it with --year")
+    if fid is None:
+        fid = format_for_year(year).id
+        notes.append(Note("warning", None, "格式", f"no table labels tell the format apart; assumed {fid}, "
+                                                   f"the format for {year}"))
+    if agency is None:
+        agency = path.stem
+        notes.append(Note("warning", records[0].line, "机关名称", "no title naming the agency; used the file name",
+                          records[0].text))
+    fmt = get_format(fid)
+    cells = Cells(fmt)
+    for key, reader in (("主动公开", read_table2), ("依申请公开", read_table3), ("复议诉讼", read_table4)):
+        region = layout.sections.get(key)
+        if region is None:
+            title = fmt.section(key).title
+            notes.append(Note("error", None, title, "section heading not found; its table was looked for "
+                                                    "in the whole document"))
+            region = tuple(records)
+        reader(cells, region)
+    notes.extend(cells.notes)
+
+    wrapped = kind == "text" and looks_wrapped(records)
+    # the preamble's own text (purpose, legal basis, period) opens 总体情况; signature lines do not
+    preamble = _signature_free([r for r in layout.preamble[title_len:] if not r.row], agency, everywhere=True)
+    text: dict[str, str | None] = {
+        "总体情况": prose([*preamble, *layout.sections.get("总体情况", ())], wrapped),
+        "问题及改进": prose(layout.sections.get("问题及改进", ()), wrapped),
+        "其他事项": prose(_signature_free(list(layout.sections.get("其他事项", ())), agency), wrapped),
+    }
+    if text["问题及改进"] is None and "复议诉讼" in layout.sections:
+        # some reports drop the 五 heading: the problems text then follows table 四 directly
+        region = list(layout.sections["复议诉讼"])
+        last_row = max((i for i, r in enumerate(region) if r.row), default=-1)
+        after = [r for r in region[last_row + 1:] if not r.row]
+        if after:
+            text["问题及改进"] = prose(after, wrapped)
+            notes.append(Note("warning", after[0].line, fmt.section("问题及改进").title,
+                              "heading not found; the text after table 四 was taken as this section", after[0].text))
+    for key, value in text.items():
+        if not value:
+            notes.append(Note("warning", None, fmt.section(key).title, "no text found for this section"))
+    ay = AgencyYear(
+        fmt=fmt, agency=agency, slug=slug or derive_slug(path, agency), year=year, tables=cells.tables,
+        body="government" if agency.endswith("人民政府") else "department",
+        published=published_of(records), text=text, source=str(path),
+    )
+    return Imported(ay, tuple(notes), path, kind)
+
+
+def params_path(imported: Imported, out_dir: Path) -> Path:
+    return out_dir / str(imported.ay.year) / f"{imported.ay.slug}.yaml"
+
+
+def write_params(imported: Imported, out_dir: Path, force: bool = False) -> Path:
+    """Write the params file (validated by the same loader every params file goes through), atomically."""
+    target = params_path(imported, out_dir)
+    if target.exists() and not force:
+        raise SourceDocumentError(f"{imported.path}: {target} exists; pass --force to replace it")
+    text = params_io.dumps(imported.ay)
+    try:
+        params_io.loads(text, str(target))
+    except ParamsError as exc:
+        raise SourceDocumentError(f"{imported.path}: the imported figures do not make valid params:\n{exc}") from None
+    atomic_write_text(target, text)
+    return target

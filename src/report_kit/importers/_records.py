@@ -1,0 +1,196 @@
+"""Every input kind becomes the same thing: a list of records, each a paragraph or a table row of cells.
+
+Readers keep the line (or paragraph/row number) each record came from, so a finding can point at it.
+They never interpret labels; that is the job of ``_tables`` and ``_sections``.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from report_kit.errors import SourceDocumentError
+
+MAX_BYTES = 20 * 1024 * 1024  # a published report is a few hundred KB; a docx with images a few MB
+MAX_DOCX_UNPACKED = 64 * 1024 * 1024  # zip bombs: refuse before inflating
+MAX_RECORDS = 50_000
+MAX_TABLE_DEPTH = 8  # layout tables inside layout tables; real pages nest two or three deep
+
+_WORD_ARTEFACT = re.compile(r"\[bookmark:[^\]]*\]|\[image:[^\]]*\]|\[footnoteRef:[^\]]*\]")
+_PAGE_FOOTER = re.compile(r"^\s*[—–-]\s*\d+\s*[—–-]\s*$|^\s*第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?\s*$")
+_MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+
+
+@dataclass(frozen=True)
+class Record:
+    """A paragraph (one cell, ``row`` False) or a table row (its cells in order, ``row`` True)."""
+
+    line: int  # 1-based line in a text file; paragraph or row number in a docx/html
+    cells: tuple[str, ...]
+    row: bool
+
+    @property
+    def text(self) -> str:
+        return " | ".join(self.cells) if self.row else self.cells[0]
+
+
+def _clean(text: str) -> str:
+    return _WORD_ARTEFACT.sub("", text).replace("\xa0", " ").replace("\u200b", "").strip()
+
+
+# ------------------------------------------------------------------------------------------- text
+
+
+def text_records(text: str) -> list[Record]:
+    """Plain text: Word's export (a table cell per tab-indented line, rows split by blank lines),
+    `|`-separated rows (web pages, markdown) and paragraphs, possibly mixed in one file."""
+    out: list[Record] = []
+    word_row: list[str] = []
+    word_start = 0
+
+    def flush() -> None:
+        nonlocal word_row
+        if word_row:
+            out.append(Record(word_start, tuple(word_row), True))
+            word_row = []
+
+    for n, raw in enumerate(text.splitlines(), 1):
+        if raw.startswith("\t"):  # Word: one cell per line
+            if not word_row:
+                word_start = n
+            word_row.append(_clean(raw[1:]))
+            continue
+        flush()
+        line = _clean(raw)
+        if not line or _PAGE_FOOTER.match(line) or _MD_RULE.match(line):
+            continue
+        if "|" in line:
+            cells = [c.strip() for c in line.split("|")]
+            if line.startswith("|"):
+                cells = cells[1:]
+            if line.endswith("|"):
+                cells = cells[:-1]
+            out.append(Record(n, tuple(cells), True))
+        else:
+            out.append(Record(n, (line,), False))
+    flush()
+    return out
+
+
+# ------------------------------------------------------------------------------------------- docx
+
+
+def _docx_guard(path: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = zf.namelist()
+            if "word/document.xml" not in names:
+                raise SourceDocumentError(f"{path}: not a Word document (no word/document.xml inside)")
+            unpacked = sum(i.file_size for i in zf.infolist())
+            if unpacked > MAX_DOCX_UNPACKED:
+                raise SourceDocumentError(
+                    f"{path}: unpacks to {unpacked:,} bytes (limit {MAX_DOCX_UNPACKED:,}); "
+                    "that is not an annual report (zip bomb?)")
+    except zipfile.BadZipFile:
+        raise SourceDocumentError(
+            f"{path}: not a readable .docx (truncated, encrypted or another format); "
+            "open it in Word and save it again as .docx") from None
+
+
+def docx_records(path: Path) -> list[Record]:
+    """Paragraphs and table rows in body order; a merged cell is read once, where it starts."""
+    _docx_guard(path)
+    import docx  # python-docx: imported here, only importing .docx needs it
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    try:
+        document = docx.Document(str(path))
+    except Exception as exc:  # python-docx raises many kinds on damaged packages
+        raise SourceDocumentError(f"{path}: cannot read the Word document ({type(exc).__name__}: {exc}); "
+                                  "open it in Word and save it again as .docx") from None
+    out: list[Record] = []
+    n = 0
+    for block in document.iter_inner_content():
+        n += 1
+        if isinstance(block, Paragraph):
+            text = _clean(block.text)
+            if text:
+                out.append(Record(n, (text,), False))
+        elif isinstance(block, Table):
+            for row in block.rows:
+                n += 1
+                cells: list[str] = []
+                seen: set[int] = set()
+                for cell in row.cells:
+                    if id(cell._tc) in seen:  # a horizontal merge repeats the same cell
+                        continue
+                    seen.add(id(cell._tc))
+                    vmerge = cell._tc.tcPr.vMerge if cell._tc.tcPr is not None else None
+                    # a vertically merged continuation shows the first cell's text again: read it once
+                    text = "" if vmerge is not None and vmerge != "restart" else _clean(cell.text)
+                    cells.append(" ".join(text.split()))
+                out.append(Record(n, tuple(cells), True))
+    return out
+
+
+# ------------------------------------------------------------------------------------------- html
+
+
+_PARAGRAPHS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "caption", "dt", "dd", "pre", "blockquote"}
+_BLOCKISH = _PARAGRAPHS | {"div", "table", "section", "article", "ul", "ol", "dl"}
+
+
+def html_records(text: str, path: Path) -> list[Record]:
+    """Rows of the innermost tables and the page's paragraphs, in document order; scripts and styles dropped.
+
+    rowspan/colspan cells are read once where they start: labels are matched by text, not by grid
+    position. A table whose cells hold other tables (portal layout) gives no rows of its own.
+    """
+    import lxml.html
+    from lxml import etree
+
+    try:
+        root = lxml.html.document_fromstring(text)
+    except (etree.ParserError, ValueError) as exc:
+        raise SourceDocumentError(f"{path}: not a readable HTML page ({exc})") from None
+    for bad in root.xpath("//script|//style|//noscript|//template|//head|//comment()"):
+        bad.drop_tree()
+    for br in root.iter("br"):
+        br.tail = "\n" + (br.tail or "")
+    out: list[Record] = []
+    depth = 0
+    in_row: object | None = None  # the data row or paragraph being read: its descendants are inside it
+
+    def emit(rec: Record) -> None:
+        out.append(rec)
+        if len(out) > MAX_RECORDS:
+            raise SourceDocumentError(f"{path}: more than {MAX_RECORDS:,} paragraphs and rows; not an annual report")
+
+    for event, el in etree.iterwalk(root, events=("start", "end")):
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if event == "end":
+            if tag == "table":
+                depth -= 1
+            elif el is in_row:
+                in_row = None
+            continue
+        if tag == "table":
+            depth += 1
+            if depth > MAX_TABLE_DEPTH:
+                raise SourceDocumentError(f"{path}: tables nested more than {MAX_TABLE_DEPTH} deep; "
+                                          "this is not an annual report page")
+        elif tag == "tr" and in_row is None and next(el.iterdescendants("tr"), None) is None:
+            in_row = el
+            cells = [" ".join(_clean(td.text_content()).split())
+                     for td in el if isinstance(td.tag, str) and td.tag in ("td", "th")]
+            emit(Record(len(out) + 1, tuple(cells), True))
+        elif in_row is None and (tag in _PARAGRAPHS or (
+                tag == "div" and next((d for d in el.iterdescendants() if d.tag in _BLOCKISH), None) is None)):
+            in_row = el  # its descendants are part of this paragraph
+            for line in _clean(el.text_content()).splitlines():
+                if line.strip() and not _PAGE_FOOTER.match(line):
+                    emit(Record(len(out) + 1, (" ".join(line.split()),), False))
+    return out

@@ -1,0 +1,125 @@
+"""Where the six sections start, the texts of 一, 五 and 六, and the title's agency and year."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from itertools import pairwise
+from statistics import quantiles
+
+from report_kit.importers._labels import nfkc
+from report_kit.importers._records import Record
+
+# How real reports word the six headings: the official title, or the variants evaluators accept.
+HEADINGS: dict[str, str] = {
+    "总体情况": r"总体情况|基本情况|概述",
+    "主动公开": r"主动公开政府信息(?:的)?情况",
+    "依申请公开": r"收到和处理政府信息公开申请",
+    "复议诉讼": r"行政复议.{0,6}行政诉讼|复议.{0,4}诉讼",
+    "问题及改进": r"存在的(?:主要)?问题|问题(?:及|和)(?:改进|整改)|整改措施",
+    "其他事项": r"其他需要报告",
+}
+ORDER = list(HEADINGS)
+_NUMBERED = re.compile(r"^#*\s*[一二三四五六七八九十]+\s*[、.．]")
+_REPORT = r"(?:政府|政务)信息公开(?:工作)?(?:年度)?(?:报告|年报)"
+_TITLE = (
+    re.compile(r"(?P<year>(?:19|20)\d{2})年度?(?P<agency>[^\d]{2,60}?)" + _REPORT),
+    re.compile(r"(?P<agency>[^\d]{2,60}?)(?P<year>(?:19|20)\d{2})年度?" + _REPORT),
+)
+_DATE = re.compile(r"^[(（]?((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日[)）]?$"
+                   r"|公开日期\|?((?:19|20)\d{2})-(\d{2})-(\d{2})")
+_SENTENCE_END = tuple("。！？；：…”」）)!?;:")
+_CN = "一二三四五六七八九十"
+_NEW_ITEM = re.compile(rf"^(?:[（(][{_CN}\d]+[)）]|[{_CN}]+是|[{_CN}]+、|\d+[.、])")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Record ranges: the preamble before the first heading and each found section's records."""
+
+    preamble: tuple[Record, ...]
+    sections: dict[str, tuple[Record, ...]]
+    headings: dict[str, Record]
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"\s+", "", nfkc(text))
+
+
+def find_layout(records: Sequence[Record]) -> Layout:
+    """Headings in official order; a numbered line that reads like a later section's title starts it."""
+    starts: list[tuple[int, str]] = []
+    done = -1
+    for i, rec in enumerate(records):
+        if rec.row or len(_compact(rec.cells[0])) > 45:
+            continue
+        text = nfkc(rec.cells[0]).strip()
+        if not _NUMBERED.match(text) or text.lstrip("#").strip()[0] in "（(":
+            continue
+        for k in range(done + 1, len(ORDER)):
+            if re.search(HEADINGS[ORDER[k]], _compact(text)):
+                starts.append((i, ORDER[k]))
+                done = k
+                break
+    sections: dict[str, tuple[Record, ...]] = {}
+    for n, (i, key) in enumerate(starts):
+        end = starts[n + 1][0] if n + 1 < len(starts) else len(records)
+        sections[key] = tuple(records[i + 1:end])
+    first = starts[0][0] if starts else len(records)
+    return Layout(tuple(records[:first]), sections, {key: records[i] for i, key in starts})
+
+
+def title_of(records: Sequence[Record]) -> tuple[str | None, int | None, int]:
+    """(agency, year, number of leading records the title took) from the first lines of the document."""
+    head = [r for r in records[:8] if not r.row]
+    for n in range(1, len(head) + 1):
+        joined = _compact("".join(r.cells[0] for r in head[:n])).lstrip("#")
+        for pattern in _TITLE:
+            m = pattern.search(joined)
+            if m:
+                agency = m.group("agency").strip("：:,，")
+                return agency or None, int(m.group("year")), records.index(head[n - 1]) + 1
+    return None, None, 0
+
+
+def published_of(records: Sequence[Record]) -> date | None:
+    """The date under the signature at the end, or a portal's 公开日期 field."""
+    for rec in [*records[-4:][::-1], *records[:8]]:
+        m = _DATE.search(_compact(rec.text))
+        if m:
+            y, mo, d = (int(g) for g in (m.groups()[:3] if m.group(1) else m.groups()[3:]))
+            try:
+                return date(y, mo, d)
+            except ValueError:
+                return None
+    return None
+
+
+def prose(records: Sequence[Record], wrapped: bool) -> str | None:
+    """The paragraphs of a section as text; lines of a PDF's wrapped text are joined back into paragraphs."""
+    lines = [r.cells[0].strip() for r in records if not r.row and r.cells[0].strip()]
+    if not lines:
+        return None
+    if not wrapped:
+        return "\n".join(lines)
+    width = sorted(len(line) for line in lines)[len(lines) * 3 // 4]  # the usual full line
+    paras: list[str] = [lines[0]]
+    for prev, line in pairwise(lines):
+        # a line that ends a sentence or stops short of the width ends its paragraph
+        if prev.endswith(_SENTENCE_END) or len(prev) < 0.7 * width or _NEW_ITEM.match(line):
+            paras.append(line)
+        else:
+            paras[-1] += line
+    return "\n".join(paras)
+
+
+def looks_wrapped(records: Sequence[Record]) -> bool:
+    """True for text taken from a PDF: most lines are cut at about the same width, mid-sentence."""
+    lines = [len(r.cells[0]) for r in records if not r.row and len(r.cells[0]) > 8]
+    if len(lines) < 10:
+        return False
+    _, p50, p75 = quantiles(lines, n=4)
+    cut = sum(1 for r in records if not r.row and len(r.cells[0]) > 8 and not r.cells[0].endswith(_SENTENCE_END))
+    return p75 <= 60 and p75 - p50 <= 5 and cut > len(lines) / 2

@@ -1,0 +1,319 @@
+"""Tables 二, 三 and 四 read out of records by their official labels, with the order of the form as the fallback.
+
+Real reports come with labels split, shortened, renumbered or lost (PDF text, OCR). A row is placed by its
+label when one of its label cells names exactly one official row; a row whose label is missing or ambiguous
+takes the next official row after the last placed one, and that is said in a note. Nothing is placed silently.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Literal
+
+from report_kit.formats import Format, available, get_format
+from report_kit.importers._labels import is_blank, is_value, nfkc, norm, parse_number
+from report_kit.importers._records import Record
+from report_kit.model import Number, blank_tables
+
+Severity = Literal["error", "warning", "info"]
+_LOOSE_ROW = re.compile(r"^(.*?[^\d\s.,+-])\s*((?:[+-]?\d[\d,]*(?:\.\d+)?\s*)+)$")
+_ONLY_NUMBERS = re.compile(r"^(?:[+-]?\d[\d,]*(?:\.\d+)?\s+){2,}[+-]?\d[\d,]*(?:\.\d+)?$")
+_MIN_FRAGMENT = 4  # shorter label pieces ("其他", "总计") must match a whole label
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something the importer could not do as the form says, located in the source."""
+
+    severity: Severity
+    line: int | None
+    where: str  # official labels of the table, row or cell
+    message: str
+    context: str = ""  # the source text concerned
+
+    def __str__(self) -> str:
+        at = f"line {self.line}: " if self.line else ""
+        ctx = f"  [{self.context[:80]}]" if self.context else ""
+        return f"{at}{self.severity}: {self.where}: {self.message}{ctx}"
+
+
+@dataclass
+class Cells:
+    """The figures read so far, every cell present (None = blank or unreadable)."""
+
+    fmt: Format
+    tables: dict[str, dict[str, dict[str, Number | None]]] = field(init=False)
+    notes: list[Note] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.tables = blank_tables(self.fmt)
+
+
+# ----------------------------------------------------------------------------------------- rows
+
+
+def split_row(rec: Record, paragraphs: bool = False) -> tuple[list[str], list[str]] | None:
+    """(label cells, value cells) of a row that carries figures; None for headers and prose.
+
+    With ``paragraphs``, a line such as "行政许可 97" (PDF text of a table row) counts as a row too.
+    """
+    cells = list(rec.cells)
+    if not rec.row:
+        if not paragraphs:
+            return None
+        text = nfkc(cells[0]).strip()
+        if _ONLY_NUMBERS.match(text):
+            cells = text.split()
+        else:
+            m = _LOOSE_ROW.match(text)
+            if not m or len(m.group(1)) > 40:
+                return None
+            cells = [m.group(1), *m.group(2).split()]
+    last = max((i for i, c in enumerate(cells) if not is_value(c)), default=-1)
+    values = cells[last + 1:]
+    if not any(parse_number(v) is not None for v in values):
+        return None
+    return [c for c in cells[: last + 1] if not is_blank(c)], values
+
+
+def _fit(values: list[str], n: int) -> list[str]:
+    """Drop the empty cells a broken layout appends after the last figure."""
+    values = list(values)
+    while len(values) > n and is_blank(values[-1]):
+        values.pop()
+    return values
+
+
+# ------------------------------------------------------------------------------------ label index
+
+
+@dataclass(frozen=True)
+class _Index:
+    exact: dict[str, str]  # normalised label → row key
+    alias: dict[str, str]  # another format's wording of the same row (by role) → row key
+    parents: frozenset[str]  # labels of rows that hold no figures (（三）不予公开 …)
+    labels: tuple[tuple[str, str], ...]  # (normalised label, key) for fragment matching
+
+
+@cache
+def _index(format_id: str, table_id: str) -> _Index:
+    t = get_format(format_id).table(table_id)
+    exact: dict[str, str] = {}
+    for r in t.data_rows():
+        exact[norm(r.label)] = r.key or ""
+        if r.key:
+            exact.setdefault(norm(r.key), r.key)
+    parents = frozenset(norm(r.label) for r, _ in t.walk() if r.key is None)
+    alias: dict[str, str] = {}
+    for other in available():
+        if other == format_id:
+            continue
+        for r in get_format(other).table(table_id).data_rows():
+            if r.role and norm(r.label) not in exact:
+                mine = next((m for m in t.data_rows() if m.role == r.role), None)
+                if mine is not None:
+                    alias[norm(r.label)] = mine.key or ""
+    return _Index(exact, alias, parents, tuple((norm(r.label), r.key or "") for r in t.data_rows()))
+
+
+def match_row(labels: Sequence[str], fmt: Format, table_id: str) -> tuple[str | None, str | None]:
+    """(row key, alias wording used) for the label cells of a row, or (None, None) when no single row fits."""
+    idx = _index(fmt.id, table_id)
+    keys = [norm(c) for c in labels]
+    keys = [k for k in keys if k]
+    candidates = [*reversed(keys), "".join(keys)]
+    for k in candidates:
+        if k in idx.exact:
+            return idx.exact[k], None
+    for k in candidates:
+        if k in idx.alias:
+            return idx.alias[k], k
+    for k in candidates:
+        if len(k) < _MIN_FRAGMENT or k in idx.parents:
+            continue
+        hits = {key for label, key in idx.labels if k in label or label in k}
+        if len(hits) == 1:
+            return hits.pop(), None
+    return None, None
+
+
+def _is_parent_only(labels: Sequence[str], fmt: Format, table_id: str) -> bool:
+    parents = _index(fmt.id, table_id).parents
+    return bool(labels) and all(norm(c) in parents or not norm(c) for c in labels)
+
+
+# ----------------------------------------------------------------------------------------- values
+
+
+def _store(cells: Cells, table_id: str, row_key: str, values: Sequence[str], rec: Record) -> None:
+    t = cells.fmt.table(table_id)
+    for col, raw in zip(t.columns_of(row_key), values, strict=True):
+        where = f"表{table_id} {t.cell_label(row_key, col.key)}"
+        if is_blank(raw):
+            cells.tables[table_id][row_key][col.key] = None
+            continue
+        num = parse_number(raw)
+        if num is None:
+            cells.notes.append(Note("error", rec.line, where, f"“{raw}” is not a number; left blank", rec.text))
+            continue
+        value: Number
+        if col.kind == "amount":
+            value = num
+        elif num != num.to_integral_value():
+            cells.notes.append(Note("error", rec.line, where, f"{raw} is not a whole number; left blank", rec.text))
+            continue
+        else:
+            value = int(num)
+        if value < 0 and col.kind != "delta":
+            cells.notes.append(Note("error", rec.line, where, f"{raw} is negative; left blank", rec.text))
+            continue
+        cells.tables[table_id][row_key][col.key] = value
+
+
+def read_table2(cells: Cells, records: Iterable[Record]) -> None:
+    fmt = cells.fmt
+    t = fmt.table("二")
+    loose: list[tuple[str, Record]] = []  # figures a PDF pulled out of a multi-line cell, in reading order
+    found: set[str] = set()
+    for rec in records:
+        if not rec.row and parse_number(rec.cells[0]) is not None:
+            loose.append((rec.cells[0], rec))
+            continue
+        parsed = split_row(rec, paragraphs=True)
+        if parsed is None:
+            continue
+        labels, values = parsed
+        key, alias = match_row(labels, fmt, "二")
+        if key is None:
+            if labels and not _is_parent_only(labels, fmt, "二"):
+                cells.notes.append(Note("warning", rec.line, "表二", "row not recognised; its figures were not used",
+                                        rec.text))
+            continue
+        label = t.row_label(key)
+        if key in found:
+            cells.notes.append(Note("warning", rec.line, f"表二 {label}", "row appears twice; the first was kept",
+                                    rec.text))
+            continue
+        found.add(key)
+        if alias:
+            cells.notes.append(Note("warning", rec.line, f"表二 {label}",
+                                    f"row labelled with another format's wording “{labels[-1]}”", rec.text))
+        n = len(t.columns_of(key))
+        values = _fit(values, n)
+        if len(values) == n - 1 and loose and n > 1:
+            raw, src = loose.pop(0)
+            values.insert(1, raw)
+            col = t.columns_of(key)[1]
+            cells.notes.append(Note("warning", src.line, f"表二 {t.cell_label(key, col.key)}",
+                                    f"figure taken from the loose line “{raw}” above the table (a multi-line cell); "
+                                    "check it against the published table", rec.text))
+        if len(values) != n:
+            cells.notes.append(Note("error", rec.line, f"表二 {label}",
+                                    f"{len(values)} figures where the form has {n}; row left blank", rec.text))
+            continue
+        _store(cells, "二", key, values, rec)
+    for row in t.data_rows():
+        if row.key not in found:
+            cells.notes.append(Note("error", None, f"表二 {t.row_label(row.key or '')}",
+                                    "row not found in the document; left blank"))
+
+
+def read_table3(cells: Cells, records: Iterable[Record]) -> None:
+    fmt = cells.fmt
+    t = fmt.table("三")
+    order = [r.key or "" for r in t.data_rows()]
+    n = len(t.columns)
+    placed: dict[str, Record] = {}
+    pointer = 0
+    for rec in records:
+        parsed = split_row(rec, paragraphs=False)
+        if parsed is None:
+            continue
+        labels, values = parsed
+        key, _ = match_row(labels, fmt, "三")
+        if key is not None:
+            pointer = order.index(key) + 1
+            if key in placed:
+                cells.notes.append(Note("warning", rec.line, f"表三 {t.row_label(key)}",
+                                        f"row also placed by order from line {placed[key].line}; "
+                                        "the labelled row was kept", rec.text))
+        else:
+            if pointer >= len(order):
+                cells.notes.append(Note("warning", rec.line, "表三", "figures after the last row of the form; "
+                                        "not used", rec.text))
+                continue
+            key = order[pointer]
+            pointer += 1
+            said = f"label “{' '.join(labels)}” not recognised" if labels else "row has no label"
+            cells.notes.append(Note("info", rec.line, f"表三 {t.row_label(key)}",
+                                    f"{said}; placed by the form's row order", rec.text))
+        placed[key] = rec
+        values = _fit(values, n)
+        if len(values) != n:
+            cells.notes.append(Note("error", rec.line, f"表三 {t.row_label(key)}",
+                                    f"{len(values)} figures where the form has {n} columns; row left blank",
+                                    rec.text))
+            continue
+        _store(cells, "三", key, values, rec)
+    for key in order:
+        if key not in placed:
+            cells.notes.append(Note("error", None, f"表三 {t.row_label(key)}",
+                                    "row not found in the document; left blank"))
+
+
+def read_table4(cells: Cells, records: Iterable[Record]) -> None:
+    t = cells.fmt.table("四")
+    slots = [(r.key or "", c.key) for r in t.data_rows() for c in t.columns]
+    values: list[str] = []
+    first: Record | None = None
+    for rec in records:
+        # PDF text can put a whole row of figures on one line ("1 0 0 0 1 0 …"); other prose is not a row
+        numbers_only = not rec.row and _ONLY_NUMBERS.match(nfkc(rec.cells[0]).strip()) is not None
+        parsed = split_row(rec, paragraphs=numbers_only) if rec.row or numbers_only else None
+        if parsed is None:
+            continue
+        first = first or rec
+        values.extend(parsed[1])
+    values = _fit(values, len(slots))
+    if len(values) != len(slots):
+        cells.notes.append(Note("error", first.line if first else None, "表四",
+                                f"found {len(values)} figures where the form has {len(slots)}; table left blank",
+                                first.text if first else ""))
+        return
+    by_row: dict[str, list[str]] = {}
+    for (rk, _), v in zip(slots, values, strict=True):
+        by_row.setdefault(rk, []).append(v)
+    for rk, vs in by_row.items():
+        _store(cells, "四", rk, vs, first)  # type: ignore[arg-type]
+
+
+# ----------------------------------------------------------------------------------------- format
+
+
+@cache
+def _distinctive(format_id: str) -> frozenset[str]:
+    """Labels of tables 二 and 三 that this format has and no other format has."""
+    def labels(fid: str) -> set[str]:
+        fmt = get_format(fid)
+        out = {norm(r.label) for tid in ("二", "三") for r, _ in fmt.table(tid).walk()}
+        t2 = fmt.table("二")
+        out |= {norm(c.label) for r in t2.data_rows() for c in t2.columns_of(r.key or "")}
+        return out
+
+    mine = labels(format_id)
+    for other in available():
+        if other != format_id:
+            mine -= labels(other)
+    return frozenset(mine)
+
+
+def detect_format(records: Sequence[Record]) -> tuple[str | None, dict[str, int]]:
+    """The format whose own labels the document uses most; None when no format's labels are present."""
+    seen = {norm(c) for rec in records for c in rec.cells}
+    scores = {fid: len(_distinctive(fid) & seen) for fid in available()}
+    best = max(scores.values())
+    winners = [fid for fid, s in scores.items() if s == best]
+    return (winners[0] if best > 0 and len(winners) == 1 else None), scores
