@@ -20,7 +20,14 @@ from report_kit import params as params_io
 from report_kit.errors import ParamsError, SourceDocumentError
 from report_kit.files import atomic_write_text
 from report_kit.formats import format_for_year, get_format
-from report_kit.importers._records import MAX_BYTES, Record, docx_records, html_records, text_records
+from report_kit.importers._records import (
+    MAX_BYTES,
+    WORD_ARTEFACT,
+    Record,
+    docx_records,
+    html_records,
+    text_records,
+)
 from report_kit.importers._sections import find_layout, looks_wrapped, prose, published_of, title_of
 from report_kit.importers._tables import Cells, Note, detect_format, read_table2, read_table3, read_table4
 from report_kit.model import SLUG_RE, AgencyYear
@@ -83,6 +90,18 @@ def read_records(path: Path) -> tuple[list[Record], str]:
     return records, kind
 
 
+def _artefacts(path: Path, kind: str) -> list[Note]:
+    """Word conversion leftovers in a published text ("[bookmark: _GoBack]"): a defect evaluators list."""
+    if kind != "text":
+        return []
+    found = []
+    for n, line in enumerate(_decode(path.read_bytes(), path).splitlines(), 1):
+        for m in WORD_ARTEFACT.finditer(line):
+            found.append(Note("warning", n, "正文", f"Word artefact “{m.group(0)}” in the published text "
+                                                  "(dropped on import)", line.strip()))
+    return found
+
+
 def derive_slug(path: Path, agency: str | None) -> str:
     """The file name in slug form without a leading year; a hash of the agency when the name is not ASCII."""
     stem = re.sub(r"^(?:19|20)\d{2}[-_ ]*", "", path.stem.lower())
@@ -112,7 +131,7 @@ def import_document(path: str | Path, slug: str | None = None, year: int | None 
     records, kind = read_records(path)
     if not records:
         raise SourceDocumentError(f"{path}: no text found")
-    notes: list[Note] = []
+    notes: list[Note] = _artefacts(path, kind)
     agency, title_year, title_len = title_of(records)
     layout = find_layout(records)
     fid, _ = detect_format(records)

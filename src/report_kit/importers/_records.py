@@ -18,7 +18,7 @@ MAX_DOCX_UNPACKED = 64 * 1024 * 1024  # zip bombs: refuse before inflating
 MAX_RECORDS = 50_000
 MAX_TABLE_DEPTH = 8  # layout tables inside layout tables; real pages nest two or three deep
 
-_WORD_ARTEFACT = re.compile(r"\[bookmark:[^\]]*\]|\[image:[^\]]*\]|\[footnoteRef:[^\]]*\]")
+WORD_ARTEFACT = re.compile(r"\[bookmark:[^\]]*\]|\[image:[^\]]*\]|\[footnoteRef:[^\]]*\]")
 _PAGE_FOOTER = re.compile(r"^\s*[—–-]\s*\d+\s*[—–-]\s*$|^\s*第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?\s*$")
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
@@ -37,7 +37,7 @@ class Record:
 
 
 def _clean(text: str) -> str:
-    return _WORD_ARTEFACT.sub("", text).replace("\xa0", " ").replace("\u200b", "").strip()
+    return WORD_ARTEFACT.sub("", text).replace("\xa0", " ").replace("\u200b", "").strip()
 
 
 # ------------------------------------------------------------------------------------------- text
@@ -68,10 +68,8 @@ def text_records(text: str) -> list[Record]:
             continue
         if "|" in line:
             cells = [c.strip() for c in line.split("|")]
-            if line.startswith("|"):
-                cells = cells[1:]
-            if line.endswith("|"):
-                cells = cells[:-1]
+            if line.startswith("|"):  # markdown: "| a | b |"; otherwise a trailing "|" ends an empty last cell
+                cells = cells[1:-1] if line.endswith("|") and len(cells) > 2 else cells[1:]
             out.append(Record(n, tuple(cells), True))
         else:
             out.append(Record(n, (line,), False))

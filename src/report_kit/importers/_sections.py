@@ -72,15 +72,20 @@ def find_layout(records: Sequence[Record]) -> Layout:
 
 
 def title_of(records: Sequence[Record]) -> tuple[str | None, int | None, int]:
-    """(agency, year, number of leading records the title took) from the first lines of the document."""
-    head = [r for r in records[:8] if not r.row]
-    for n in range(1, len(head) + 1):
-        joined = _compact("".join(r.cells[0] for r in head[:n])).lstrip("#")
-        for pattern in _TITLE:
-            m = pattern.search(joined)
-            if m:
-                agency = m.group("agency").strip("：:,，")
-                return agency or None, int(m.group("year")), records.index(head[n - 1]) + 1
+    """(agency, year, number of leading records the title took) from the first lines of the document.
+
+    A title may be split over two or three lines ("2024 年上海市科委政府信息公开工作" / "年度报告").
+    """
+    head = [(i, r) for i, r in enumerate(records[:10]) if not r.row]
+    for span in (1, 2, 3):
+        for k in range(len(head) - span + 1):
+            joined = _compact("".join(r.cells[0] for _, r in head[k:k + span])).lstrip("#")
+            for pattern in _TITLE:
+                m = pattern.search(joined)
+                if m:
+                    # a URL or a "source:" prefix is not part of the name
+                    agency = re.sub(r"^[^\u4e00-\u9fff]+", "", m.group("agency")).strip("：:,，")
+                    return agency or None, int(m.group("year")), head[k + span - 1][0] + 1
     return None, None, 0
 
 

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from report_kit.formats import Format, available, get_format
 from report_kit.importers._labels import is_blank, is_value, nfkc, norm, parse_number
@@ -55,8 +55,27 @@ class Cells:
 # ----------------------------------------------------------------------------------------- rows
 
 
-def split_row(rec: Record, paragraphs: bool = False) -> tuple[list[str], list[str]] | None:
-    """(label cells, value cells) of a row that carries figures; None for headers and prose.
+@dataclass(frozen=True)
+class Parsed:
+    cells: list[str]  # all cells, a paragraph split into label and figures
+    labels: list[str]  # non-empty cells before the trailing run of figures
+    values: list[str]  # the trailing run of figure (or blank) cells
+
+    def values_after(self, label: str | None, n: int) -> list[str]:
+        """The value cells; when fewer than the form's ``n``, every cell after the matched label, so that
+        a misspelt figure ("六") is reported as a bad value rather than read as part of the label."""
+        if len(self.values) >= n or label is None or label not in self.cells:
+            return self.values
+        pos = len(self.cells) - 1 - self.cells[::-1].index(label)
+        return self.cells[pos + 1:]
+
+    @property
+    def has_number(self) -> bool:
+        return any(parse_number(v) is not None for v in self.values)
+
+
+def split_row(rec: Record, paragraphs: bool = False) -> Parsed | None:
+    """Label and value cells of a row that carries figures; None for headers and prose.
 
     With ``paragraphs``, a line such as "行政许可 97" (PDF text of a table row) counts as a row too.
     """
@@ -74,9 +93,9 @@ def split_row(rec: Record, paragraphs: bool = False) -> tuple[list[str], list[st
             cells = [m.group(1), *m.group(2).split()]
     last = max((i for i, c in enumerate(cells) if not is_value(c)), default=-1)
     values = cells[last + 1:]
-    if not any(parse_number(v) is not None for v in values):
+    if not values:
         return None
-    return [c for c in cells[: last + 1] if not is_blank(c)], values
+    return Parsed(cells, [c for c in cells[: last + 1] if not is_blank(c)], values)
 
 
 def _fit(values: list[str], n: int) -> list[str]:
@@ -119,25 +138,31 @@ def _index(format_id: str, table_id: str) -> _Index:
     return _Index(exact, alias, parents, tuple((norm(r.label), r.key or "") for r in t.data_rows()))
 
 
-def match_row(labels: Sequence[str], fmt: Format, table_id: str) -> tuple[str | None, str | None]:
-    """(row key, alias wording used) for the label cells of a row, or (None, None) when no single row fits."""
+class Match(NamedTuple):
+    key: str | None  # the official row
+    alias: str | None  # another format's wording, when that is what matched
+    cell: str | None  # the label cell that matched
+
+
+def match_row(labels: Sequence[str], fmt: Format, table_id: str) -> Match:
+    """The official row the label cells of a row name; key None when no single row fits."""
     idx = _index(fmt.id, table_id)
-    keys = [norm(c) for c in labels]
-    keys = [k for k in keys if k]
-    candidates = [*reversed(keys), "".join(keys)]
-    for k in candidates:
+    named = [(norm(c), c) for c in labels if norm(c)]
+    last = named[-1][1] if named else None
+    candidates = [*reversed(named), ("".join(k for k, _ in named), last)]
+    for k, cell in candidates:
         if k in idx.exact:
-            return idx.exact[k], None
-    for k in candidates:
+            return Match(idx.exact[k], None, cell)
+    for k, cell in candidates:
         if k in idx.alias:
-            return idx.alias[k], k
-    for k in candidates:
+            return Match(idx.alias[k], cell, cell)
+    for k, cell in candidates:
         if len(k) < _MIN_FRAGMENT or k in idx.parents:
             continue
         hits = {key for label, key in idx.labels if k in label or label in k}
         if len(hits) == 1:
-            return hits.pop(), None
-    return None, None
+            return Match(hits.pop(), None, cell)
+    return Match(None, None, None)
 
 
 def _is_parent_only(labels: Sequence[str], fmt: Format, table_id: str) -> bool:
@@ -185,13 +210,16 @@ def read_table2(cells: Cells, records: Iterable[Record]) -> None:
         parsed = split_row(rec, paragraphs=True)
         if parsed is None:
             continue
-        labels, values = parsed
-        key, alias = match_row(labels, fmt, "二")
+        labels = parsed.labels
+        key, alias, cell = match_row(labels, fmt, "二")
         if key is None:
-            if labels and not _is_parent_only(labels, fmt, "二"):
+            if parsed.has_number and labels and not _is_parent_only(labels, fmt, "二"):
                 cells.notes.append(Note("warning", rec.line, "表二", "row not recognised; its figures were not used",
                                         rec.text))
             continue
+        if not parsed.has_number and len(parsed.values) != len(t.columns_of(key)):
+            continue  # a row of blanks counts only when it has every column
+        values = parsed.values_after(cell, len(t.columns_of(key)))
         label = t.row_label(key)
         if key in found:
             cells.notes.append(Note("warning", rec.line, f"表二 {label}", "row appears twice; the first was kept",
@@ -200,7 +228,7 @@ def read_table2(cells: Cells, records: Iterable[Record]) -> None:
         found.add(key)
         if alias:
             cells.notes.append(Note("warning", rec.line, f"表二 {label}",
-                                    f"row labelled with another format's wording “{labels[-1]}”", rec.text))
+                                    f"row labelled with another format's wording “{alias}”", rec.text))
         n = len(t.columns_of(key))
         values = _fit(values, n)
         if len(values) == n - 1 and loose and n > 1:
@@ -232,8 +260,11 @@ def read_table3(cells: Cells, records: Iterable[Record]) -> None:
         parsed = split_row(rec, paragraphs=False)
         if parsed is None:
             continue
-        labels, values = parsed
-        key, _ = match_row(labels, fmt, "三")
+        labels = parsed.labels
+        key, _, cell = match_row(labels, fmt, "三")
+        if not parsed.has_number and (key is None or len(parsed.values) != n):
+            continue  # headers; a labelled row of blanks counts only when it has every column
+        values = parsed.values_after(cell, n)
         if key is not None:
             pointer = order.index(key) + 1
             if key in placed:
@@ -275,8 +306,11 @@ def read_table4(cells: Cells, records: Iterable[Record]) -> None:
         parsed = split_row(rec, paragraphs=numbers_only) if rec.row or numbers_only else None
         if parsed is None:
             continue
+        group = match_row(parsed.labels, cells.fmt, "四").key if parsed.labels else None
+        if not parsed.has_number and (group is None or len(parsed.values) != len(t.columns)):
+            continue  # headers; a group's row of blanks counts when it has all five cells
         first = first or rec
-        values.extend(parsed[1])
+        values.extend(parsed.values)
     values = _fit(values, len(slots))
     if len(values) != len(slots):
         cells.notes.append(Note("error", first.line if first else None, "表四",

@@ -1,0 +1,106 @@
+"""Audit published reports: import each, run every rule, and summarise (text, table, HTML page)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from jinja2 import Environment
+
+from report_kit.checks import Finding, findings_html, run_checks
+from report_kit.errors import SourceDocumentError
+from report_kit.importers import Imported, Note, import_document
+from report_kit.importers._labels import norm
+
+
+@dataclass(frozen=True)
+class Audit:
+    path: Path
+    imported: Imported | None = None
+    findings: tuple[Finding, ...] = ()
+    error: str | None = None  # the document could not be imported at all
+    previous: Path | None = None  # the earlier report the cross-year rules compared with
+
+    def count(self, severity: str) -> int:
+        own = sum(1 for f in self.findings if f.severity == severity)
+        return own + sum(1 for n in (self.imported.notes if self.imported else ()) if n.severity == severity)
+
+
+def audit(paths: Iterable[Path]) -> list[Audit]:
+    """Import every document; reports of the same agency in consecutive years get the cross-year rules."""
+    imported: list[Imported | tuple[Path, str]] = []
+    for path in paths:
+        try:
+            imported.append(import_document(path))
+        except SourceDocumentError as exc:
+            imported.append((path, str(exc)))
+    by_agency = {(norm(i.ay.agency), i.ay.year): i for i in imported if isinstance(i, Imported)}
+    out: list[Audit] = []
+    for item in imported:
+        if not isinstance(item, Imported):
+            out.append(Audit(item[0], error=item[1]))
+            continue
+        prev = by_agency.get((norm(item.ay.agency), item.ay.year - 1))
+        findings = run_checks(item.ay, prev.ay if prev else None)
+        out.append(Audit(item.path, item, tuple(findings), previous=prev.path if prev else None))
+    return out
+
+
+def summary(audits: Sequence[Audit]) -> pd.DataFrame:
+    rows = []
+    for a in audits:
+        ay = a.imported.ay if a.imported else None
+        rows.append({"file": a.path.name, "agency": ay.agency if ay else "", "year": ay.year if ay else None,
+                     "format": ay.fmt.id if ay else "", "errors": a.count("error") + bool(a.error),
+                     "warnings": a.count("warning"), "unreadable": a.error or ""})
+    frame = pd.DataFrame(rows, columns=["file", "agency", "year", "format", "errors", "warnings", "unreadable"])
+    return frame.astype({"year": "Int64"})
+
+
+def note_lines(notes: Sequence[Note], path: Path) -> list[str]:
+    """Errors and warnings one per line; rows placed by the form's order counted, not listed."""
+    lines = [f"{path}:{n.line or ''}: import {n.severity}: {n.where}: {n.message}"
+             + (f"  [{n.context[:60]}]" if n.context else "") for n in notes if n.severity != "info"]
+    placed = sum(1 for n in notes if n.severity == "info")
+    if placed:
+        lines.append(f"{path}: import info: {placed} rows of 表三 placed by the form's row order "
+                     "(labels lost in the source; see the audit page)")
+    return lines
+
+
+_PAGE = Environment(autoescape=True).from_string("""<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>年度报告审核</title>
+<style>
+body{font-family:"Noto Sans CJK SC","Source Han Sans SC",sans-serif;margin:2em;max-width:72em}
+table.sum{border-collapse:collapse}table.sum td,table.sum th{border:1px solid #ccc;padding:3px 8px}
+.bad{color:#842029;font-weight:bold}ul.notes li.error{color:#842029}ul.notes li.warning{color:#664d03}
+ul.notes li.info{color:#555}
+</style></head><body>
+<h1>政府信息公开工作年度报告审核</h1>
+<table class="sum"><thead><tr><th>文件</th><th>机关</th><th>年度</th><th>格式</th><th>错误</th><th>警告</th></tr>
+</thead>
+<tbody>{% for a in audits %}<tr><td><a href="#f{{ loop.index }}">{{ a.path.name }}</a></td>
+<td>{{ a.imported.ay.agency if a.imported else '' }}</td><td>{{ a.imported.ay.year if a.imported else '' }}</td>
+<td>{{ a.imported.ay.fmt.id if a.imported else '' }}</td>
+<td class="{{ 'bad' if a.count('error') or a.error }}">{{ a.count('error') + (1 if a.error else 0) }}</td>
+<td>{{ a.count('warning') }}</td></tr>{% endfor %}</tbody></table>
+{% for a in audits %}<section id="f{{ loop.index }}"><h2>{{ a.path.name }}</h2>
+{% if a.error %}<p class="bad">无法导入：{{ a.error }}</p>{% else %}
+<p>{{ a.imported.ay.title }}（{{ a.imported.ay.fmt.notice }}格式）{% if a.previous %}；与 {{ a.previous.name }}
+（上一年度）对照{% endif %}</p>
+{% if a.imported.notes %}<h3>导入说明</h3><ul class="notes">{% for n in a.imported.notes %}
+<li class="{{ n.severity }}">{{ '第%s行 ' % n.line if n.line }}{{ n.where }}：{{ n.message }}
+{% if n.context %}<code>{{ n.context[:120] }}</code>{% endif %}</li>{% endfor %}</ul>{% endif %}
+<h3>检查结果</h3>{{ findings_html(a.findings) | safe }}{% endif %}</section>{% endfor %}
+</body></html>
+""")
+
+
+def audit_html(audits: Sequence[Audit]) -> str:
+    """One page: the summary table, then per file its import notes and its findings (all escaped)."""
+    return _PAGE.render(audits=audits, findings_html=findings_html)
+
+
+__all__ = ["Audit", "audit", "audit_html", "note_lines", "summary"]
