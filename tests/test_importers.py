@@ -319,3 +319,22 @@ def test_audit_page_escapes_document_text(tmp_path: Path) -> None:
     page = audit_html(audit([path]))
     assert "<script>alert" not in page and "<img src=x" not in page
     assert "某局&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_portal_page_quirks(tmp_path: Path) -> None:
+    """What portals serve: GBK, a layout table around everything, &nbsp; in blank cells, full-width digits,
+    spaces inside labels, a script and a stylesheet; the figures still come back exactly."""
+    ay = _texts_only(params.load(SEED_PARAMS))
+    page = render_html(ay)
+    full = str.maketrans("0123456789", "０１２３４５６７８９")
+    page = re.sub(r"(<td[^>]*>)(\d+)(</td>)", lambda m: m.group(1) + m.group(2).translate(full) + m.group(3), page)
+    page = re.sub(r"(<td[^>]*>)(</td>)", r"\1&nbsp;\2", page)
+    page = page.replace("商业企业", "商业 企业").replace("予以公开", "予以 公开")
+    page = page.replace("<body>", "<body><script>var x = '二、主动公开政府信息情况 | 1 | 2';</script>"
+                                  "<table class='layout'><tr><td>").replace("</body>", "</td></tr></table></body>")
+    page = page.replace("<meta charset='utf-8'>", "<meta charset='gb18030'>")
+    path = tmp_path / "portal.shtml"
+    path.write_bytes(page.encode("gb18030"))
+    back = import_document(path, slug=ay.slug)
+    assert same_figures(back.ay, ay) == []
+    assert not back.errors
