@@ -664,8 +664,7 @@ class _Sheet:
             if meta.get(key) not in (None, want):
                 self.problem(self.layout.address(key), META_LABELS[key],
                              f"reads {_shown(meta[key])} but this workbook was made for {want}; restore it")
-        if self.problems:
-            return None
+        # Cells already reported go to the schema as blank, so its range checks still see every other cell.
         return AgencyYear(fmt=fmt, agency=meta["agency"] or "", slug=meta["slug"] or "", year=self.layout.year,
                           tables=tables, short_name=meta.get("short_name"), text=texts)
 
@@ -675,8 +674,11 @@ class _Sheet:
         try:
             return params.loads(text, f"{self.source}!{self.ws.title}"), text
         except ParamsError as exc:
+            reported = {p.cell for p in self.problems}
             for p in exc.problems:
                 slot = next((s for s in self.layout.inputs() if s.key == p.field), None)
+                if slot and slot.cell in reported:
+                    continue
                 label = _label_of(self.fmt, p.field) if slot else p.label
                 self.problem(slot.cell if slot else None, label or p.field or None, p.message)
             return None
@@ -721,7 +723,7 @@ def import_workbook(path: Path, out_dir: Path, *, force: bool = False) -> Import
             continue
         ay = sheet.read()
         checked = sheet.validate(ay) if ay is not None else None
-        if checked is not None:
+        if checked is not None and not sheet.problems:
             _write(sheet, checked, out_dir, force, slugs, result)
         if sheet.problems:
             result.errors.extend(sheet.problems)
