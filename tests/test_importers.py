@@ -338,3 +338,29 @@ def test_portal_page_quirks(tmp_path: Path) -> None:
     back = import_document(path, slug=ay.slug)
     assert same_figures(back.ay, ay) == []
     assert not back.errors
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(suffix=st.sampled_from(sorted(RENDERERS)), cuts=st.lists(st.tuples(st.floats(0, 1), st.integers(0, 400),
+                                                                           st.binary(max_size=40)), max_size=6))
+def test_mangled_documents_import_or_fail_cleanly(tmp_path: Path, suffix: str,
+                                                  cuts: list[tuple[float, int, bytes]]) -> None:
+    """Random cuts and junk spliced into a real rendering: a result with notes, or a SourceDocumentError."""
+    data = bytearray(RENDERERS[suffix](_texts_only(consistent())))
+    for where, length, junk in cuts:
+        at = int(where * len(data))
+        data[at:at + length] = junk
+    path = tmp_path / f"mangled{suffix}"
+    path.write_bytes(bytes(data))
+    entry = f"import (mangled {suffix})"
+    try:
+        imported = import_document(path)
+    except SourceDocumentError as exc:
+        count(entry, "clean-error")
+        assert str(path) in str(exc)
+    except Exception:
+        count(entry, "traceback")
+        raise
+    else:
+        count(entry, "valid")
+        assert all(n.where for n in imported.notes)

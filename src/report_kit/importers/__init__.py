@@ -49,18 +49,26 @@ class Imported:
         return [n for n in self.notes if n.severity == "error"]
 
 
-def _decode(raw: bytes, path: Path) -> str:
+def _decode(raw: bytes, path: Path) -> tuple[str, list[Note]]:
     if b"\x00" in raw[:4096]:
         raise SourceDocumentError(f"{path}: binary data, not a text, Word or HTML report")
     for encoding in ("utf-8-sig", "gb18030"):  # government sites still serve GBK pages
         try:
-            return raw.decode(encoding)
+            return raw.decode(encoding), []
         except UnicodeDecodeError:
             continue
+    # a few damaged bytes in an otherwise UTF-8 file (a bad copy, a truncated download): read the rest
+    text = raw.decode("utf-8-sig", errors="replace")
+    bad = text.count("\ufffd")
+    if bad <= max(3, len(text) // 100):
+        first = text.index("\ufffd")
+        return text, [Note("warning", text[:first].count("\n") + 1, "编码",
+                           f"{bad} bytes are not UTF-8 and were replaced by “\ufffd”; check the text there",
+                           text[max(0, first - 30):first + 30])]
     raise SourceDocumentError(f"{path}: neither UTF-8 nor GB18030 text; save it as UTF-8")
 
 
-def read_records(path: Path) -> tuple[list[Record], str]:
+def read_records(path: Path) -> tuple[list[Record], str, list[Note]]:
     """The document's records and its kind, or SourceDocumentError before anything large is read."""
     try:
         size = path.stat().st_size
@@ -78,24 +86,23 @@ def read_records(path: Path) -> tuple[list[Record], str]:
             "(pdftotext -layout) and import the .txt")
     kind = KINDS.get(suffix, "text")
     if kind == "docx":
-        return docx_records(path), kind
+        return docx_records(path), kind, []
     raw = path.read_bytes()
     if raw[:4] == b"PK\x03\x04":
         raise SourceDocumentError(f"{path}: a zip package (a .docx or .xlsx?) named {suffix or 'without suffix'}; "
                                   "give it its real suffix")
-    text = _decode(raw, path)
+    text, notes = _decode(raw, path)
+    notes += _artefacts(text) if kind == "text" else []
     if kind == "text" and re.search(r"<(?:html|body|table)\b", text[:2000], re.IGNORECASE):
         kind = "html"
     records = html_records(text, path) if kind == "html" else text_records(text)
-    return records, kind
+    return records, kind, notes
 
 
-def _artefacts(path: Path, kind: str) -> list[Note]:
+def _artefacts(text: str) -> list[Note]:
     """Word conversion leftovers in a published text ("[bookmark: _GoBack]"): a defect evaluators list."""
-    if kind != "text":
-        return []
     found = []
-    for n, line in enumerate(_decode(path.read_bytes(), path).splitlines(), 1):
+    for n, line in enumerate(text.splitlines(), 1):
         for m in WORD_ARTEFACT.finditer(line):
             found.append(Note("warning", n, "正文", f"Word artefact “{m.group(0)}” in the published text "
                                                   "(dropped on import)", line.strip()))
@@ -128,10 +135,9 @@ def _signature_free(records: list[Record], agency: str | None, everywhere: bool 
 def import_document(path: str | Path, slug: str | None = None, year: int | None = None) -> Imported:
     """Read one published report into an AgencyYear; figures that cannot be read are blank and noted."""
     path = Path(path)
-    records, kind = read_records(path)
+    records, kind, notes = read_records(path)
     if not records:
         raise SourceDocumentError(f"{path}: no text found")
-    notes: list[Note] = _artefacts(path, kind)
     agency, title_year, title_len = title_of(records)
     layout = find_layout(records)
     fid, _ = detect_format(records)
