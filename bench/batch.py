@@ -6,7 +6,9 @@
 2. `report-kit build --jobs 1`;
 3. `report-kit build` with all cores;
 then a no-change rebuild. Prints wall and CPU seconds per agency (CPU of all child processes) and the
-speed-up ratios against the naive loop.
+speed-up ratios against the naive loop, then where one agency's time goes (kernel start, the template's
+import cell, the other cells, kernel shutdown, HTML export, the other outputs) and peak memory of a kernel
+and of the driver, measured in-process on a sample of agencies.
 """
 
 from __future__ import annotations
@@ -34,6 +36,73 @@ def measure(fn) -> tuple[float, float]:
     cpu0, t0 = _children_cpu(), time.perf_counter()
     fn()
     return time.perf_counter() - t0, _children_cpu() - cpu0
+
+
+def _kernel_stats(pid: int) -> tuple[float, int]:
+    """CPU seconds and peak RSS (bytes) of a live process, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    tick = os.sysconf("SC_CLK_TCK")
+    cpu = (int(fields[11]) + int(fields[12])) / tick
+    hwm = next(int(line.split()[1]) * 1024 for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+               if line.startswith("VmHWM:"))
+    return cpu, hwm
+
+
+def phases(files: list[Path], template: Path, outputs: Path) -> dict[str, float]:
+    """Mean wall seconds per phase for one agency, the way a build worker runs it (fresh kernel each)."""
+    os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
+    import nbformat
+    from jupyter_client.manager import KernelManager
+    from nbclient import NotebookClient
+    from papermill.iorw import load_notebook_node
+    from papermill.parameterize import parameterize_notebook
+
+    from report_kit import params as params_io
+    from report_kit import pipeline, publish
+
+    pipeline._register_translator()
+    pipeline.export_html(nbformat.v4.new_notebook())  # the exporter is built once per worker: not per agency
+    acc: dict[str, float] = {}
+
+    def add(key: str, value: float) -> None:
+        acc[key] = acc.get(key, 0.0) + value / len(files)
+
+    for path in files:
+        ay = params_io.load(path)
+        nb = parameterize_notebook(load_notebook_node(str(template)), pipeline.parameters_for(path, ay))
+        t0 = time.perf_counter()
+        km = KernelManager(kernel_name="python3")
+        km.start_kernel(cwd=str(template.parent))
+        kc = km.client()
+        kc.start_channels()
+        kc.wait_for_ready(timeout=60)
+        add("kernel start (to ready)", time.perf_counter() - t0)
+        client = NotebookClient(nb, km=km, kc=kc, timeout=600)
+        client.kc = kc
+        code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+        for n, i in enumerate(code):
+            t = time.perf_counter()
+            client.execute_cell(nb.cells[i], i)
+            first = next((ln for ln in nb.cells[i].source.splitlines() if ln.strip() and not ln.startswith("#")), "")
+            add(f"cell {n + 1}: {first[:26]}", time.perf_counter() - t)
+        cpu, hwm = _kernel_stats(km.provisioner.process.pid)  # type: ignore[union-attr]
+        add("kernel CPU s (whole life)", cpu)
+        acc["kernel peak RSS MB"] = max(acc.get("kernel peak RSS MB", 0.0), hwm / 2**20)
+        t = time.perf_counter()
+        kc.stop_channels()
+        km.shutdown_kernel(now=False)
+        add("kernel shutdown", time.perf_counter() - t)
+        t = time.perf_counter()
+        html = pipeline.export_html(nb)
+        add("HTML export", time.perf_counter() - t)
+        t = time.perf_counter()
+        target = outputs / path.stem
+        target.mkdir(parents=True, exist_ok=True)
+        (target / "report.html").write_text(html, "utf-8")
+        publish.write_outputs(target, nb, ay, target / "report.html", (), None)
+        add("review.html and writes", time.perf_counter() - t)
+    acc["driver peak RSS MB"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return acc
 
 
 def main() -> None:
@@ -71,12 +140,16 @@ def main() -> None:
             f"report-kit build (all {os.cpu_count()} cores)": measure(lambda: build(None, "outN")),
         }
         rebuild = measure(lambda: build(None, "outN"))
+        cost = phases(files[: min(len(files), 10)], template, work / "phases")
     base_wall = results["naive papermill + nbconvert CLI"][0]
     print(f"agencies: {n}, cores: {os.cpu_count()}")
     print(f"{'way':<36}{'wall s/agency':>15}{'CPU s/agency':>14}{'speed-up':>10}")
     for name, (wall, cpu) in results.items():
         print(f"{name:<36}{wall / n:>15.2f}{cpu / n:>14.2f}{base_wall / wall:>9.1f}×")
     print(f"no-change rebuild of all {n}: {rebuild[0]:.2f} s wall")
+    print("where one agency's time goes (fresh kernel, in-process, mean of up to 10 agencies):")
+    for name, value in cost.items():
+        print(f"  {name:<34}{value:>8.2f}")
     print("note: CPU counts only processes this script waited for; build workers are reaped by their forkserver,")
     print("so the CPU column undercounts report-kit build (its wall time is the honest figure).")
 
