@@ -365,3 +365,20 @@ def test_report_year_stated_in_opening(sentence: str, flag: bool) -> None:
 
 def test_stale_acknowledgement_is_a_listed_rule() -> None:
     assert RULES["ACK-STALE"].severity == "warning" and RULES["ACK-STALE"].formula
+
+
+def test_cases_unmentioned_only_when_no_generated_sentences_say_them() -> None:
+    ay = with_cells(consistent(), ("四", "行政复议", "尚未审结", 1), ("四", "行政复议", "总计", 2))
+    assert "TEXT-CASES" not in rules_of(ay)  # section 四's generated sentences state the cases
+    quiet = replace(ay, narrative={"复议诉讼": False})
+    hit = [f for f in run_checks(quiet) if f.rule == "TEXT-CASES"]
+    assert hit and "尚未审结1件" in hit[0].message
+    said = replace(quiet, text={**quiet.text, "其他事项": quiet.text["其他事项"] + "本年度有2件行政复议案件。"})
+    assert "TEXT-CASES" not in rules_of(said)
+
+
+def test_rectification_needs_last_year_not_just_the_word_zhenggai() -> None:
+    ay = consistent()
+    plan_only = replace(ay, text={**ay.text, "问题及改进": "（二）整改措施。进一步加强审核。"})
+    assert "REQ-RECTIFY" in rules_of(plan_only)
+    assert "REQ-RECTIFY" not in rules_of(ay)  # 针对上年度存在的问题…已完成整改

@@ -107,7 +107,9 @@ def test_real_reports_audit_finds_the_documented_defects() -> None:
     notes = " ".join(n.message for n in kewei.imported.notes)  # type: ignore[union-attr]
     assert "another format's wording" in notes and "heading not found" in notes
     fagaiju = by_name["2023-shuyang-fagaiju.txt"]
-    assert "BLANK-CELLS@三" in {f.id for f in fagaiju.findings}  # the five 法人 columns blank, not 0
+    found = {f.id for f in fagaiju.findings}
+    assert "BLANK-CELLS@三" in found  # the five 法人 columns blank, not 0
+    assert {"REQ-RECTIFY@rectify", "TEXT-CASES@cases"} <= found  # no last-year problem; pending 复议 unmentioned
     for clean in ("2025-shanghai-shizhengfu-bangongting.md", "2025-shuyang-xian-renmin-zhengfu.md"):
         assert not [f for f in by_name[clean].findings if f.rule.startswith(("T3-", "T4-"))], clean
     assert "json" not in by_name  # only report files were given

@@ -253,7 +253,8 @@ def rectification(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Findi
     if ay.fmt.id == "2019":
         return
     text = re.sub(r"\s+", "", ay.text.get("问题及改进") or "")
-    if text and not _mentions(text, ("上年", "上一年", "去年", f"{ay.year - 1}年", "整改")):
+    # "整改措施" alone is this year's plan; the rule asks what became of last year's problems
+    if text and not _mentions(text, ("上年", "上一年", "去年", f"{ay.year - 1}年", "以前年度", "往年")):
         yield Finding("REQ-RECTIFY", "warning", "五", ay.fmt.section("问题及改进").title,
                       "第五部分未报告上年度存在问题的整改情况。", expected="上年度问题整改情况", actual="未提及",
                       key="rectify")
@@ -530,3 +531,21 @@ def shares(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
                 yield Finding("TEXT-SHARE", "error", _section_num(ay, key), ay.fmt.section(key).title,
                               f"正文称“{m.group(0)}”，但{stated}件占所述基数{base}件的{right}。",
                               expected=right, actual=f"{pct}%", key=_stable_key(key, m.group(0), seen))
+
+
+@rule("TEXT-CASES", "warning", "复议诉讼未在正文说明",
+      "表四有复议或诉讼案件（尤其尚未审结的）而正文未提及复议、诉讼，且未启用自动生成的第四部分文字")
+def cases_unmentioned(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
+    if ay.narrative.get("复议诉讼", True) is not False:
+        return  # the generated sentences of section 四 state every group's cases
+    t = ay.fmt.table("四")
+    total = t.columns[-1].key
+    cases = sum(ay.get("四", r.key or "", total) or 0 for r in t.data_rows())
+    pending = sum(ay.get("四", r.key or "", c.key) or 0
+                  for r in t.data_rows() for c in t.columns if c.role == "pending")
+    text = "".join(v for _, v in _texts(ay))
+    if cases and not _mentions(text, ("复议", "诉讼")):
+        said = f"共{cases}件，其中尚未审结{pending}件" if pending else f"共{cases}件"
+        yield Finding("TEXT-CASES", "warning", "四", t.title,
+                      f"表四有行政复议、行政诉讼案件（{said}），正文未作说明。",
+                      expected="正文说明复议诉讼情况", actual="未提及", key="cases")

@@ -193,6 +193,8 @@ def import_document(path: str | Path, slug: str | None = None, year: int | None 
         fmt=fmt, agency=agency, slug=slug or derive_slug(path, agency), year=year, tables=cells.tables,
         body="government" if agency.endswith("人民政府") else "department",
         published=published_of(records), text=text, source=str(path),
+        # the published prose is the whole prose: rules that defer to generated sentences must not here
+        narrative=dict.fromkeys((s.key for s in fmt.sections), False),
     )
     return Imported(ay, tuple(notes), path, kind)
 
