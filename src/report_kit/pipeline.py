@@ -121,7 +121,8 @@ def _execution_error(exc: Exception, params_path: Path) -> NotebookExecutionErro
 
 
 def execute(template: Path, parameters: dict[str, Any], kernel_name: str | None = None,
-            timeout: float | None = None) -> nbformat.NotebookNode:
+            timeout: float | None = None, **engine: Any) -> nbformat.NotebookNode:
+    """Papermill run of ``template``; ``engine``: papermill engine arguments (batch/_warm.py passes its kernel)."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -130,7 +131,7 @@ def execute(template: Path, parameters: dict[str, Any], kernel_name: str | None 
         return papermill.execute_notebook(
             str(template), None, parameters=parameters, kernel_name=kernel_name,
             progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-            execution_timeout=timeout, cwd=str(template.parent),
+            execution_timeout=timeout, cwd=str(template.parent), **engine,
         )
     except PapermillExecutionError as exc:
         raise _execution_error(exc, Path(parameters["params_path"])) from None
@@ -146,6 +147,12 @@ def run(params_path: str | Path, outputs: str | Path = "outputs", template: Path
     target = output_dir(Path(outputs), ay)
     parameters = parameters_for(params_path, ay)
     nb = execute(template or default_template(), parameters, kernel_name, timeout)
+    return finish(params_path, ay, target, parameters, nb, to)
+
+
+def finish(params_path: Path, ay: AgencyYear, target: Path, parameters: dict[str, Any], nb: nbformat.NotebookNode,
+           to: Sequence[str] = ()) -> RunResult:
+    """Everything after execution (run record, report.html, atomic writes, review/docx/pdf), whichever kernel ran."""
     record = lift_record(nb)
     html = export_html(nb)
     target.mkdir(parents=True, exist_ok=True)
