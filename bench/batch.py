@@ -5,6 +5,7 @@
 1. naive: for each agency, the `papermill` CLI then the `jupyter nbconvert --to html` CLI, sequentially;
 2. `report-kit build --jobs 1`;
 3. `report-kit build` with all cores;
+4. `report-kit build --reuse-kernel` with all cores (fast mode: one warm kernel per worker, reset in between);
 then a no-change rebuild. Prints wall and CPU seconds per agency (CPU of all child processes) and the
 speed-up ratios against the naive loop, then where one agency's time goes (kernel start, the template's
 import cell, the other cells, kernel shutdown, HTML export, the other outputs) and peak memory of a kernel
@@ -138,6 +139,7 @@ def main() -> None:
             "naive papermill + nbconvert CLI": measure(naive),
             "report-kit build --jobs 1": measure(lambda: build(1, "out1")),
             f"report-kit build (all {os.cpu_count()} cores)": measure(lambda: build(None, "outN")),
+            f"build --reuse-kernel ({os.cpu_count()} cores)": measure(lambda: build(None, "outR", "--reuse-kernel")),
         }
         rebuild = measure(lambda: build(None, "outN"))
         cost = phases(files[: min(len(files), 10)], template, work / "phases")
