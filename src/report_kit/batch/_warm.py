@@ -269,14 +269,13 @@ def _stop(kernel: WarmKernel) -> None:
     with contextlib.suppress(Exception):
         if kernel.kc is not None:
             kernel.kc.stop_channels()
-    with contextlib.suppress(Exception):
+    try:
         if kernel.km.has_kernel:
-            _run_sync(kernel.km.shutdown_kernel, now=True)  # SIGKILL to the kernel's process group
-    if pid is not None:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(pid, signal.SIGKILL)  # whatever the kernel started in its session, in case shutdown failed
-        with contextlib.suppress(ChildProcessError, OSError):
-            os.waitpid(pid, os.WNOHANG)
+            _run_sync(kernel.km.shutdown_kernel, now=True)  # SIGKILL to the kernel's process group, then reaped
+    except Exception:
+        if pid is not None:  # not reaped, so the id is still the kernel's: its own session, started for it
+            with contextlib.suppress(OSError):
+                os.killpg(pid, signal.SIGKILL)
     shutil.rmtree(kernel.home, ignore_errors=True)
 
 
@@ -380,4 +379,9 @@ def run(params_path: str | Path, outputs: str | Path = "outputs", template: Path
     target = pipeline.output_dir(Path(outputs), ay)
     parameters = pipeline.parameters_for(params_path, ay)
     nb = execute(template or pipeline.default_template(), parameters, kernel_name, timeout, recycle_after)
-    return pipeline.finish(params_path, ay, target, parameters, nb, to)
+    try:
+        return pipeline.finish(params_path, ay, target, parameters, nb, to)
+    except BaseException:
+        if (kernel := current_kernel()) is not None:
+            _stop(kernel)  # any failure of the agency recycles, even one after its notebook ran
+        raise
