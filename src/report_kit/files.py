@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -38,6 +39,25 @@ def _write(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+# what _write's mkstemp names look like: .<name>.<8 random characters>.tmp
+_TEMP = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
+
+
+def remove_stale_temps(folder: Path) -> None:
+    """Delete the temporary files of writers that were killed between creating and renaming them.
+
+    Only for a folder no other process is writing to (a batch build holds its lock): a live writer's
+    temporary file looks just the same.
+    """
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        if _TEMP.fullmatch(name):
+            (folder / name).unlink(missing_ok=True)
 
 
 def _umask() -> int:

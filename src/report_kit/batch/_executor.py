@@ -9,7 +9,9 @@ agencies and after any failure (``_warm``).
 from __future__ import annotations
 
 import os
+import select
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
@@ -24,7 +26,7 @@ from report_kit import pipeline
 from report_kit.batch._inputs import STAMP, inputs_hash, up_to_date
 from report_kit.batch._registry import Agency
 from report_kit.errors import ReportKitError
-from report_kit.files import atomic_write_text
+from report_kit.files import atomic_write_text, remove_stale_temps
 
 
 @dataclass
@@ -71,6 +73,7 @@ def _skip(job: _Job) -> AgencyStatus | None:
         digest = inputs_hash(job.params, params_io.previous_year_path(job.params, ay), job.template, job.to)
     except ReportKitError as exc:
         return AgencyStatus(job.params, ay.year, ay.slug, ay.agency, "failed", str(exc))
+    remove_stale_temps(target)  # left by a killed build; no worker writes here yet
     if not job.force and up_to_date(target, digest, job.to):
         return AgencyStatus(job.params, ay.year, ay.slug, ay.agency, "skipped", "up to date",
                             outputs=target, findings=_recorded(target))
@@ -114,9 +117,34 @@ def _recorded(target: Path) -> list[dict[str, Any]]:
         return []
 
 
+def _exit_with(build_pid: int) -> None:
+    """Worker initializer: leave as soon as the build process is gone.
+
+    A worker holds both ends of the pool's queues, so a build killed with SIGKILL never sends it EOF: it
+    would wait for work forever (the forkserver and resource tracker with it), or finish its agency
+    and write outputs outside the build lock. Its kernel follows it (ipykernel polls its parent).
+    """
+
+    def watch() -> None:
+        try:
+            fd = os.pidfd_open(build_pid)  # Linux: readable once that very process has exited
+            select.select([fd], [], [])
+        except (AttributeError, OSError):
+            while True:
+                try:
+                    os.kill(build_pid, 0)
+                except OSError:  # gone, or the pid already belongs to someone else
+                    break
+                time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="report-kit-build-watch", daemon=True).start()
+
+
 def _pool(jobs: int) -> ProcessPoolExecutor:
     # forkserver: workers start clean (no inherited threads or open kernels) but cheaply
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("forkserver"))
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("forkserver"), initializer=_exit_with,
+                               initargs=(os.getpid(),))
 
 
 def run_batch(paths: Sequence[Path], outputs: Path, template: Path, *, jobs: int | None = None,

@@ -17,7 +17,7 @@ from pathlib import Path
 from jinja2 import Environment
 
 from report_kit.batch._executor import AgencyStatus
-from report_kit.files import atomic_write_text
+from report_kit.files import atomic_write_text, remove_stale_temps
 
 _ENV = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
 _PAGE = _ENV.from_string(resources.files(__package__).joinpath("index.html.j2").read_text("utf-8"))
@@ -48,6 +48,8 @@ def _page(statuses: Sequence[AgencyStatus], base: Path, title: str) -> str:
 def write_index(outputs: Path, statuses: Sequence[AgencyStatus]) -> list[Path]:
     """Write the index pages and summary.csv; returns the files written."""
     written = []
+    for folder in {outputs, *(outputs / str(s.year) for s in statuses if s.year)}:
+        remove_stale_temps(folder)  # index pages or summary.csv of a killed build
     path = outputs / "index.html"
     atomic_write_text(path, _page(statuses, outputs, "政府信息公开工作年度报告 · 生成情况"))
     written.append(path)
