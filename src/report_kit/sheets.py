@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import posixpath
 import re
 import unicodedata
 import warnings
@@ -24,11 +25,18 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Literal
+from xml.etree import ElementTree as ET
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import Cell as XlCell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
-from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
+from openpyxl.utils.cell import (
+    column_index_from_string,
+    coordinate_from_string,
+    get_column_letter,
+    range_boundaries,
+)
+from openpyxl.worksheet.cell_range import MultiCellRange
+from openpyxl.worksheet.copier import WorksheetCopy
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -259,68 +267,74 @@ def _validations(fmt: Format) -> dict[str, DataValidation]:
     }
 
 
-def _style(cell: XlCell, style: str) -> None:
-    wrap = Alignment(wrap_text=True, vertical="center", horizontal="center" if style == "head" else "left")
-    cell.font = Font(name=_FONT, size=14 if style == "title" else 11, bold=style in ("title", "head"))
-    cell.alignment = Alignment(wrap_text=True, vertical="top") if style == "text" else wrap
-    if style in _FILLS:
-        cell.fill = _FILLS[style]
-    if style in ("head", "label", "input", "value"):
-        cell.border = _BORDER
-    if style in ("input", "text"):
-        cell.protection = Protection(locked=False)
+def _named_styles(wb: Workbook) -> None:
+    """One named style per kind of cell: assigning a name is cheap, building style objects per cell is not."""
+    for style in ("title", "note", "head", "label", "input", "value", "text"):
+        align = Alignment(wrap_text=True, vertical="top") if style == "text" else Alignment(
+            wrap_text=True, vertical="center", horizontal="center" if style == "head" else "left")
+        wb.add_named_style(NamedStyle(
+            name=f"rk-{style}", alignment=align,
+            font=Font(name=_FONT, size=14 if style == "title" else 11, bold=style in ("title", "head")),
+            fill=_FILLS.get(style, PatternFill()),
+            border=_BORDER if style in ("head", "label", "input", "value", "text") else Border(),
+            protection=Protection(locked=style not in ("input", "text"))))
 
 
-def _agency_sheet(ws: Worksheet, plan: _Plan, fmt: Format, year: int, agency: Agency | None) -> None:
-    name = agency.name if agency else "（机关名称）"
-    ws["A1"] = fmt.title.format(agency=name, year=year)
+def _form(ws: Worksheet, plan: _Plan, fmt: Format, blank: bool) -> None:
+    """The agency-independent part of an agency sheet: labels, styles, merged cells, sizes."""
     ws["A2"] = _HINT
     for ref, style in (("A1", "title"), ("A2", "note")):
-        _style(ws[ref], style)
+        ws[ref].style = f"rk-{style}"
         ws.merge_cells(f"{ref}:{TEXT_SPAN[1]}{ref[1:]}")
     ws.row_dimensions[1].height = 24
-    values: dict[str, Any] = {"agency": agency.name if agency else None,
-                              "short_name": agency.short_name if agency else None,
-                              "slug": agency.slug if agency else None, "year": year, "format": fmt.id}
-    checks = _validations(fmt)
     for slot in plan.slots:
         cell = ws[slot.cell]
         style = plan.styles[slot.cell]
         if slot.kind == "label":
             cell.value = slot.expect
-        elif slot.kind == "meta":
-            cell.value = values[slot.key]
-            # Registered agencies keep the registry's name and slug; a blank sheet is filled in by hand.
-            if (agency is None and slot.key in ("agency", "short_name", "slug")) or slot.key == "short_name":
-                style = "input"
-        elif slot.kind == "figure":
-            checks[slot.expect].add(cell)
-        _style(cell, style)
+        # Registered agencies keep the registry's name and slug; a blank sheet is filled in by hand.
+        elif slot.kind == "meta" and (slot.key == "short_name" or (blank and slot.key in ("agency", "slug"))):
+            style = "input"
+        cell.style = f"rk-{style}"
         if slot.span:
-            if style in ("head", "label", "value", "text"):
-                for row in ws[slot.span]:
-                    for c in row:
-                        c.border = _BORDER
+            for row in ws[slot.span]:  # borders all round the merged area, not just its first cell
+                for c in row:
+                    c.style = cell.style
             ws.merge_cells(slot.span)
     col, row = coordinate_from_string(next(s.cell for s in plan.slots if s.key == "format"))
     note = ws.cell(row=row, column=column_index_from_string(col) + 1, value=f"{fmt.notice}（{fmt.years}）")
     note.font = Font(name=_FONT)
-    for dv in checks.values():
-        if dv.sqref:
-            ws.add_data_validation(dv)
     for col in range(1, FIRST_FIGURE_COL + 15):
         ws.column_dimensions[get_column_letter(col)].width = _width(col)
     for row, height in plan.heights.items():
         ws.row_dimensions[row].height = height
-    # Protected without a password: it guards against moving labels by accident, not against the user.
-    ws.protection.sheet = True
-    ws.protection.formatColumns = False
-    ws.protection.formatRows = False
     # Printed on A4 landscape, as wide as one page, so a department can check a paper copy.
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+
+
+def _personalise(ws: Worksheet, plan: _Plan, fmt: Format, year: int, agency: Agency | None) -> None:
+    """What differs per agency, plus what copy_worksheet does not copy (validation, protection)."""
+    ws["A1"] = fmt.title.format(agency=agency.name if agency else "（机关名称）", year=year)
+    values: dict[str, Any] = {"agency": agency.name if agency else None,
+                              "short_name": agency.short_name if agency else None,
+                              "slug": agency.slug if agency else None, "year": year, "format": fmt.id}
+    ranges: dict[str, list[str]] = {}
+    for slot in plan.slots:
+        if slot.kind == "meta":
+            ws[slot.cell] = values[slot.key]
+        elif slot.kind == "figure":
+            ranges.setdefault(slot.expect, []).append(slot.cell)
+    for kind, dv in _validations(fmt).items():
+        if kind in ranges:
+            dv.sqref = MultiCellRange(" ".join(ranges[kind]))  # at once: add() rescans the range per cell
+            ws.add_data_validation(dv)
+    # Protected without a password: it guards against moving labels by accident, not against the user.
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
 
 
 def _info_sheet(ws: Worksheet, fmt: Format, year: int, titles: list[tuple[str, str]]) -> None:
@@ -390,13 +404,21 @@ def new_workbook(year: int, agencies: list[Agency] | None, path: Path) -> None:
     plan = _plan(fmt)
     layout = Layout(year, fmt.id, tuple(plan.slots), tuple(titles))
     wb = Workbook()
+    _named_styles(wb)
     info = wb.active
     assert info is not None
     info.title = INFO_SHEET
     _info_sheet(info, fmt, year, [(t, a.name) for t, a in zip(titles, chosen, strict=True)] if chosen
                 else [(BLANK_SHEET, "（请填写机关名称和目录名）")])
-    for i, title in enumerate(titles):
-        _agency_sheet(wb.create_sheet(title), plan, fmt, year, chosen[i] if chosen else None)
+    # One sheet is built cell by cell; the others are copies (merging and styling per cell is slow in openpyxl).
+    first = wb.create_sheet(titles[0])
+    _form(first, plan, fmt, blank=not chosen)
+    sheets = [first]
+    for title in titles[1:]:
+        sheets.append(wb.create_sheet(title))
+        WorksheetCopy(first, sheets[-1]).copy_worksheet()
+    for i, ws in enumerate(sheets):
+        _personalise(ws, plan, fmt, year, chosen[i] if chosen else None)
     _layout_sheet(wb.create_sheet(LAYOUT_SHEET), layout)
     buf = io.BytesIO()
     wb.save(buf)
@@ -473,14 +495,83 @@ def _read_bytes(path: Path) -> bytes:
     return data
 
 
-def _load(path: Path, data: bytes, data_only: bool) -> Workbook:
+@dataclass
+class _SheetData:
+    """What import needs of one worksheet, read without openpyxl's slow merged-cell styling."""
+
+    title: str
+    state: str
+    values: dict[str, tuple[Any, str]]  # cell → (value or cached formula result, openpyxl data type)
+    formulas: set[str]
+    merged: list[tuple[str, tuple[int, int, int, int]]]  # "D5:E5", (min_col, min_row, max_col, max_row)
+
+    def value(self, cell: str) -> Any:
+        return self.values.get(cell, (None, "n"))[0]
+
+
+_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+
+def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet title → its XML part in the archive, from xl/workbook.xml and its relationships."""
+    rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{{{_PKG_REL_NS}}}Relationship")}
+    book = ET.fromstring(zf.read("xl/workbook.xml"))
+    parts = {}
+    for sheet in book.iter(f"{{{_MAIN_NS}}}sheet"):
+        target = targets.get(sheet.get(f"{{{_REL_NS}}}id"), "")
+        parts[sheet.get("name", "")] = target.lstrip("/") if target.startswith("/") else \
+            posixpath.normpath(posixpath.join("xl", target))
+    return parts
+
+
+def _formulas_and_merges(zf: zipfile.ZipFile, part: str) -> tuple[set[str], list[str]]:
+    formulas: set[str] = set()
+    merges: list[str] = []
+    with zf.open(part) as fh:
+        for _, el in ET.iterparse(fh, events=("end",)):
+            tag = el.tag.rpartition("}")[2]
+            if tag == "c":
+                if el.find(f"{{{_MAIN_NS}}}f") is not None and el.get("r"):
+                    formulas.add(el.get("r", ""))
+                el.clear()
+            elif tag == "row":
+                el.clear()
+            elif tag == "mergeCell" and el.get("ref"):
+                merges.append(el.get("ref", ""))
+    return formulas, merges
+
+
+def _read_sheets(path: Path, data: bytes) -> tuple[Layout, list[_SheetData]]:
+    """The layout record and every worksheet's values, formulas and merged ranges."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about extensions it drops; irrelevant here
-            return load_workbook(io.BytesIO(data), data_only=data_only, keep_links=False)
+            wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+            try:
+                layout = _read_layout(wb, path)
+                rows = max(coordinate_from_string(s.cell)[1] for s in layout.slots)
+                cols = max(column_index_from_string(coordinate_from_string(s.cell)[0]) for s in layout.slots)
+                with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                    parts = _sheet_parts(zf)
+                    sheets = []
+                    for ws in wb.worksheets:
+                        values = {c.coordinate: (c.value, c.data_type)
+                                  for row in ws.iter_rows(max_row=rows, max_col=cols) for c in row
+                                  if c.value is not None}
+                        formulas, merges = _formulas_and_merges(zf, parts[ws.title])
+                        sheets.append(_SheetData(ws.title, ws.sheet_state, values, formulas,
+                                                 [(m, range_boundaries(m)) for m in merges]))
+            finally:
+                wb.close()
+    except SourceDocumentError:
+        raise
     except Exception as exc:  # any parser failure on untrusted input is a bad document, not a crash
         raise SourceDocumentError(f"{path}: cannot be read as an .xlsx workbook ({type(exc).__name__}: {exc}); "
                                   "open it in Excel and save it again as .xlsx") from None
+    return layout, sheets
 
 
 _COORD = re.compile(r"^[A-Z]{1,3}[1-9]\d{0,6}$")
@@ -536,22 +627,19 @@ def _shown(value: Any) -> str:
 
 _TABLE_IDS = {k: t for t, k in TABLE_KEYS.items()}
 _NUMBER_TEXT = re.compile(r"^[+-]?\d+(\.\d+)?$")
-_BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+# Characters YAML cannot carry (C0/C1 controls other than tab and newline, surrogates, non-characters).
+_BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
-def _uncalculated(formula: XlCell) -> str | None:
-    if formula.data_type == "f" or (isinstance(formula.value, str) and formula.value.startswith("=")):
-        return "formula not calculated; open and save in Excel or type the number"
-    return None
+_UNCALCULATED = "formula not calculated; open and save in Excel or type the number"
 
 
-def _figure(cell: XlCell, formula: XlCell, kind: str) -> tuple[Number | None, str | None]:
+def _figure(value: Any, data_type: str, formula: bool, kind: str) -> tuple[Number | None, str | None]:
     """An input cell as a figure (None = blank), or the reason it is not one."""
-    value = cell.value
     noun = "whole number" if kind in ("count", "delta") else "number"
     if value is None:
-        return None, _uncalculated(formula)
-    if cell.data_type == "e":
+        return None, _UNCALCULATED if formula else None
+    if data_type == "e":
         return None, f"formula error {value}; correct the formula or type the number"
     if isinstance(value, bool):
         return None, f"{'TRUE' if value else 'FALSE'} is not a {noun}"
@@ -583,11 +671,10 @@ def _figure(cell: XlCell, formula: XlCell, kind: str) -> tuple[Number | None, st
     return int(number), None
 
 
-def _text(cell: XlCell, formula: XlCell) -> tuple[str | None, str | None]:
-    value = cell.value
+def _text(value: Any, data_type: str, formula: bool) -> tuple[str | None, str | None]:
     if value is None:
-        return None, _uncalculated(formula)
-    if cell.data_type == "e":
+        return None, _UNCALCULATED if formula else None
+    if data_type == "e":
         return None, f"formula error {value}; type the text instead"
     if isinstance(value, datetime):
         value = value.date().isoformat() if value.time() == time() else value.isoformat()
@@ -603,8 +690,8 @@ def _text(cell: XlCell, formula: XlCell) -> tuple[str | None, str | None]:
 class _Sheet:
     """Reads one agency sheet; collects every problem instead of stopping at the first."""
 
-    def __init__(self, source: str, ws: Worksheet, wf: Worksheet, layout: Layout) -> None:
-        self.source, self.ws, self.wf, self.layout, self.fmt = source, ws, wf, layout, layout.fmt
+    def __init__(self, source: str, ws: _SheetData, layout: Layout) -> None:
+        self.source, self.ws, self.layout, self.fmt = source, ws, layout, layout.fmt
         self.problems: list[CellProblem] = []
 
     def problem(self, cell: str | None, label: str | None, message: str) -> None:
@@ -612,12 +699,12 @@ class _Sheet:
 
     def untouched(self) -> bool:
         """No figure or text typed in: a sheet another department left for its own agency."""
-        return all(self.ws[s.cell].value is None and self.wf[s.cell].value is None
+        return all(s.cell not in self.ws.values and s.cell not in self.ws.formulas
                    for s in self.layout.inputs() if s.kind != "meta")
 
     def labels_intact(self) -> bool:
         for slot in self.layout.labels():
-            actual = self.ws[slot.cell].value
+            actual = self.ws.value(slot.cell)
             shown = "" if actual is None else str(actual).strip()
             if shown != slot.expect:
                 self.problem(slot.cell, slot.expect,
@@ -627,11 +714,10 @@ class _Sheet:
         return not self.problems
 
     def merges_intact(self) -> None:
-        merged = [(str(r), r.bounds) for r in self.ws.merged_cells.ranges]
         for slot in self.layout.inputs():
             col, row = coordinate_from_string(slot.cell)
             c = column_index_from_string(col)
-            for text, (c1, r1, c2, r2) in merged:
+            for text, (c1, r1, c2, r2) in self.ws.merged:
                 if c1 <= c <= c2 and r1 <= row <= r2 and text != slot.span:
                     self.problem(slot.cell, _label_of(self.fmt, slot.key),
                                  f"input cell is merged with other cells ({text}); unmerge it so that every "
@@ -644,16 +730,17 @@ class _Sheet:
         fmt, meta, tables = self.fmt, {}, blank_tables(self.fmt)
         texts: dict[str, str | None] = {}
         for slot in self.layout.inputs():
-            cell, formula = self.ws[slot.cell], self.wf[slot.cell]
+            raw, data_type = self.ws.values.get(slot.cell, (None, "n"))
+            formula = slot.cell in self.ws.formulas
             label = _label_of(fmt, slot.key)
             if slot.kind == "figure":
-                value, why = _figure(cell, formula, slot.expect)
+                value, why = _figure(raw, data_type, formula, slot.expect)
                 tkey, row, col = slot.key.split(".")
                 tables[_TABLE_IDS[tkey]][row][col] = value
             elif slot.kind == "text":
-                texts[slot.key.removeprefix("text.")], why = _text(cell, formula)
+                texts[slot.key.removeprefix("text.")], why = _text(raw, data_type, formula)
             else:
-                meta[slot.key], why = _text(cell, formula)
+                meta[slot.key], why = _text(raw, data_type, formula)
             if why:
                 self.problem(slot.cell, label, why)
         for key, what in (("agency", "type the agency's full name"), ("slug", "type the folder name, e.g. "
@@ -698,26 +785,23 @@ def import_workbook(path: Path, out_dir: Path, *, force: bool = False) -> Import
     written. Problems in cells are collected per sheet in the result; such a sheet writes nothing.
     """
     path, out_dir = Path(path), Path(out_dir)
-    data = _read_bytes(path)
-    wb = _load(path, data, data_only=True)
-    layout = _read_layout(wb, path)
-    wf = _load(path, data, data_only=False)  # the formulas, to tell an uncalculated formula from a blank
+    layout, sheets = _read_sheets(path, _read_bytes(path))
     result = ImportResult(path)
     source = str(path)
     slugs: dict[str, str] = {}
     agency_label_cell = next(s for s in layout.labels() if s.expect == META_LABELS["agency"]).cell
-    for ws in wb.worksheets:
+    for ws in sheets:
         if ws.title in (LAYOUT_SHEET, INFO_SHEET):
             continue
-        looks_like_form = str(ws[agency_label_cell].value or "").strip() == META_LABELS["agency"]
+        looks_like_form = str(ws.value(agency_label_cell) or "").strip() == META_LABELS["agency"]
         if ws.title not in layout.sheets and not looks_like_form:
             result.skipped.append(f"{source}!{ws.title}: not an agency sheet of this workbook (no "
                                   f"{META_LABELS['agency']} at {agency_label_cell}); not imported")
             continue
-        if ws.sheet_state != "visible":
+        if ws.state != "visible":
             result.skipped.append(f"{source}!{ws.title}: hidden sheet; not imported (unhide it to import it)")
             continue
-        sheet = _Sheet(source, ws, wf[ws.title], layout)
+        sheet = _Sheet(source, ws, layout)
         if sheet.untouched():
             result.skipped.append(f"{source}!{ws.title}: no figure or text filled in; not imported")
             continue
