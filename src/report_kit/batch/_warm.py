@@ -220,16 +220,16 @@ def _run_sync(coro: Any, *args: Any, **kwargs: Any) -> Any:
     return run_sync(coro)(*args, **kwargs)
 
 
-def _hidden(kernel: WarmKernel, code: str, timeout: float) -> None:
+def _hidden(kernel: WarmKernel, code: str, timeout: float, what: str) -> None:
     """Run ``code`` silently (no output, no history, no execution count); raise if it failed."""
     try:
         reply = _run_sync(kernel.kc.execute_interactive, code, silent=True, store_history=False, allow_stdin=False,
                           timeout=timeout, output_hook=lambda msg: None)
     except (TimeoutError, RuntimeError, OSError) as exc:
-        raise PipelineError(f"the reused kernel did not answer ({type(exc).__name__}: {exc})") from None
+        raise PipelineError(f"the reused kernel did not answer its {what} ({type(exc).__name__}: {exc})") from None
     content = reply["content"]
     if content.get("status") != "ok":
-        raise PipelineError(f"the reused kernel could not be reset: {content.get('ename')}: {content.get('evalue')}")
+        raise PipelineError(f"the reused kernel's {what} failed: {content.get('ename')}: {content.get('evalue')}")
 
 
 def _start(kernel_name: str, cwd: Path, modules: Sequence[str]) -> WarmKernel:
@@ -249,7 +249,7 @@ def _start(kernel_name: str, cwd: Path, modules: Sequence[str]) -> WarmKernel:
         kernel.kc.start_channels()
         _run_sync(kernel.kc.wait_for_ready, timeout=START_TIMEOUT)
         kernel.kc.allow_stdin = False
-        _hidden(kernel, _warm_code(modules) + _INSTALL, START_TIMEOUT)
+        _hidden(kernel, _warm_code(modules) + _INSTALL, START_TIMEOUT, "warm-up")
     except BaseException as exc:
         _stop(kernel)
         if isinstance(exc, PipelineError):
@@ -302,10 +302,14 @@ def _register_engine() -> None:
     """Papermill engine ENGINE: papermill's own NBClient engine and client, given the warm kernel to run in."""
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.exceptions import PapermillException
     from papermill.log import logger
 
-    if ENGINE in papermill_engines._engines:
+    try:
+        papermill_engines.get_engine(ENGINE)
         return
+    except PapermillException:
+        pass
 
     class WarmEngine(NBClientEngine):
         @classmethod
@@ -352,12 +356,12 @@ def execute(template: Path, parameters: dict[str, Any], kernel_name: str | None 
     _register_engine()
     kernel = _kernel_for(template, kernel_name)
     try:
-        _hidden(kernel, _RESET, RESET_TIMEOUT)
-    except PipelineError:  # the previous agency left the kernel unusable: not this agency's fault
-        _stop(kernel)
-        kernel = _kernel_for(template, kernel_name)
-        _hidden(kernel, _RESET, RESET_TIMEOUT)
-    try:
+        try:
+            _hidden(kernel, _RESET, RESET_TIMEOUT, "reset")
+        except PipelineError:  # the previous agency left the kernel unusable: not this agency's fault
+            _stop(kernel)
+            kernel = _kernel_for(template, kernel_name)
+            _hidden(kernel, _RESET, RESET_TIMEOUT, "reset")
         nb = pipeline.execute(template, parameters, kernel_name, timeout, engine_name=ENGINE, warm_kernel=kernel)
     except BaseException:
         _stop(kernel)  # raised, timed out (cell still running) or died: never reuse what it left
