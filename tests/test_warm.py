@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -238,12 +239,15 @@ def test_no_kernel_outlives_its_worker(tmp_path: Path, monkeypatch: pytest.Monke
     a, _ = _demo(tmp_path, 2, [2024])
     try:
         _warm.run(a, tmp_path / "out", TEMPLATE)
+        warm = _warm.current_kernel()
+        assert warm is not None
         (kernel,) = _marked_kernels(marker)
-        assert kernel == _warm.current_kernel().pid  # type: ignore[union-attr]
+        assert kernel == warm.pid
         assert os.getpid() in _ancestors(kernel)
     finally:
         _warm.shutdown_all()
     assert _marked_kernels(marker) == []
+    assert not warm.home.exists()  # connection file and sockets
 
     # a batch whose second agency kills its worker (and with it the pool): the kernels of that worker and
     # of the worker the broken pool terminates end with them; the rest of the batch still builds
@@ -258,3 +262,29 @@ def test_no_kernel_outlives_its_worker(tmp_path: Path, monkeypatch: pytest.Monke
     assert "worker process died" in out.stderr
     assert "2 built" in out.stdout, out.stdout + out.stderr
     assert _none_left(marker) == []
+    # a killed worker cleans nothing up; each kernel start (here, the retries') removes dead workers' folders
+    _warm.sweep()
+    assert [home for home in _homes() if not _alive(home)] == []
+
+
+def _homes() -> list[Path]:
+    return list(Path(tempfile.gettempdir()).glob(f"{_warm.HOME_PREFIX}*-*"))
+
+
+def _alive(home: Path) -> bool:
+    return Path(f"/proc/{home.name[len(_warm.HOME_PREFIX):].split('-')[0]}").exists()
+
+
+def test_sweep_removes_only_the_folders_of_dead_workers() -> None:
+    finished = subprocess.Popen(["true"])  # its pid stands for a worker that no longer exists
+    finished.wait()
+    dead = Path(tempfile.mkdtemp(prefix=f"{_warm.HOME_PREFIX}{finished.pid}-"))
+    (dead / "ipc-1").write_text("")
+    live = Path(tempfile.mkdtemp(prefix=f"{_warm.HOME_PREFIX}{os.getpid()}-"))
+    try:
+        assert dead in _warm.sweep()
+        assert not dead.exists()
+        assert live.exists()
+    finally:
+        shutil.rmtree(live, ignore_errors=True)
+        shutil.rmtree(dead, ignore_errors=True)

@@ -47,6 +47,7 @@ ENGINE = "report_kit_warm"
 DEFAULT_RECYCLE = 20
 START_TIMEOUT = 60.0  # papermill's default start_timeout
 RESET_TIMEOUT = 60.0
+HOME_PREFIX = "rk-kernel-"  # + worker pid: the folder of a kernel's connection file and sockets
 SNAPSHOT_MODULE = "_report_kit_snapshot"  # lives in sys.modules, out of reach of a namespace reset
 # imported lazily by report_kit.notebook while the template runs; importing them up front is the warm part
 WARM_IMPORTS = ("IPython.display", "pandas", "report_kit.checks", "report_kit.narrative", "report_kit.notebook",
@@ -232,10 +233,29 @@ def _hidden(kernel: WarmKernel, code: str, timeout: float, what: str) -> None:
         raise PipelineError(f"the reused kernel's {what} failed: {content.get('ename')}: {content.get('evalue')}")
 
 
+def sweep() -> list[Path]:
+    """Remove the kernel folders of workers that were killed (SIGKILL, or the SIGTERM of a broken pool):
+    nothing ran their cleanup. Their kernels left on their own (ipykernel polls its parent)."""
+    removed = []
+    for home in Path(tempfile.gettempdir()).glob(f"{HOME_PREFIX}*-*"):
+        pid = home.name[len(HOME_PREFIX):].split("-", 1)[0]
+        try:
+            if not pid.isdigit() or home.stat().st_uid != os.getuid():
+                continue
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(home, ignore_errors=True)
+            removed.append(home)
+        except OSError:  # alive under another user, or already gone
+            continue
+    return removed
+
+
 def _start(kernel_name: str, cwd: Path, modules: Sequence[str]) -> WarmKernel:
     from jupyter_client.manager import AsyncKernelManager
 
-    home = Path(tempfile.mkdtemp(prefix="rk-kernel-"))
+    sweep()
+    home = Path(tempfile.mkdtemp(prefix=f"{HOME_PREFIX}{os.getpid()}-"))
     # Unix-domain sockets in a folder of our own: no TCP port to race for between concurrent workers
     km = AsyncKernelManager(kernel_name=kernel_name, transport="ipc", connection_file=str(home / "kernel.json"),
                             ip=str(home / "ipc"))
