@@ -6,7 +6,7 @@
 2. `report-kit build --jobs 1`;
 3. `report-kit build` with all cores;
 4. `report-kit build --reuse-kernel` with all cores (fast mode: one warm kernel per worker, reset in between);
-then a no-change rebuild. Prints wall and CPU seconds per agency (CPU of all child processes) and the
+then a no-change rebuild. Prints wall and CPU seconds per agency (busy CPU of the whole machine) and the
 speed-up ratios against the naive loop, then where one agency's time goes (kernel start, the template's
 import cell, the other cells, kernel shutdown, HTML export, the other outputs) and peak memory of a kernel
 and of the driver, measured in-process on a sample of agencies.
