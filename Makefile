@@ -23,8 +23,11 @@ run: setup
 lint: setup
 	$(BIN)/ruff check src tests $(wildcard bench)
 
+# Two pytest workers: the slow tests mostly wait on kernels and browsers, so they overlap well on 2 cores.
+PYTEST_WORKERS ?= 2
+
 test: setup lint
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS)
 
 test-fast: setup
 	$(BIN)/pytest -q -m "not slow"

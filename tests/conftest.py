@@ -23,14 +23,46 @@ def seed_ay():
     return load(SEED_PARAMS)
 
 
-def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+def pytest_configure(config) -> None:
+    # under pytest -n the tallies live in the workers: each leaves its own in a folder the controller reads
+    if not hasattr(config, "workerinput"):
+        import tempfile
+
+        config._rk_tally_dir = tempfile.mkdtemp(prefix="rk-tally-")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node) -> None:  # xdist, in the controller: tell each worker where to write
+    node.workerinput["rk_tally_dir"] = node.config._rk_tally_dir
+
+
+def pytest_sessionfinish(session) -> None:
+    import json
+
     from .fuzz_tally import TALLY
 
+    worker = getattr(session.config, "workerinput", None)
+    if worker and TALLY:
+        out = Path(worker["rk_tally_dir"]) / f"{worker['workerid']}.json"
+        out.write_text(json.dumps(TALLY), "utf-8")
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    import json
+    from collections import Counter
+
+    from .fuzz_tally import TALLY
+
+    folder = getattr(config, "_rk_tally_dir", None)
+    for part in sorted(Path(folder).glob("*.json")) if folder else ():
+        for entry, counts in json.loads(part.read_text("utf-8")).items():
+            TALLY[entry].update(Counter(counts))
     if not TALLY:
         return
     tr = terminalreporter
     tr.section("fuzz and fault outcomes")
     kinds = ["valid", "clean-error", "traceback", "lost-output", "orphan-kernel"]
+    kinds += sorted({k for counts in TALLY.values() for k in counts} - set(kinds))  # hang, injected …
     tr.write_line(f"{'entry point':<28}{'cases':>8}" + "".join(f"{k:>15}" for k in kinds))
     for entry, counts in sorted(TALLY.items()):
         tr.write_line(f"{entry:<28}{sum(counts.values()):>8}" + "".join(f"{counts[k]:>15}" for k in kinds))

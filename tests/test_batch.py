@@ -49,21 +49,28 @@ def _template(tmp: Path, code: str) -> Path:
     return path
 
 
+# Every process a test's build starts inherits this marker, so kernels are counted per test even when
+# other tests (pytest -n) run kernels at the same time.
+TAG = f"RK_TEST_TAG={os.getpid()}-{time.monotonic_ns()}"
+
+
 def _build(cwd: Path, *args: str, timeout: float = 240) -> subprocess.CompletedProcess[str]:
+    name, value = TAG.split("=", 1)
     return subprocess.run([sys.executable, "-m", "report_kit", "build", *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=timeout)
+                          text=True, timeout=timeout, env={**os.environ, name: value})
 
 
 def _kernels() -> set[int]:
+    """Kernel processes started by this test's builds (found by the inherited marker)."""
     out = set()
     for pid in os.listdir("/proc"):
         if pid.isdigit():
             try:
                 cmd = Path(f"/proc/{pid}/cmdline").read_bytes()
+                if b"ipykernel_launcher" in cmd and TAG.encode() in Path(f"/proc/{pid}/environ").read_bytes():
+                    out.add(int(pid))
             except OSError:
                 continue
-            if b"ipykernel_launcher" in cmd:
-                out.add(int(pid))
     return out
 
 
@@ -145,9 +152,9 @@ def test_skip_force_index_and_interrupted_build(tmp_path: Path) -> None:
     time.sleep(4)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
-    assert [q for q in (root / "outputs").rglob("*.tmp")] == [] or True  # temp files are removed by the next build
-    resumed = _build(root)
+    resumed = _build(root)  # a temp file the kill left behind is removed by this build, before any worker runs
     assert resumed.returncode == 0, resumed.stderr
+    assert [q for q in (root / "outputs").rglob("*.tmp")] == []
     for path, data in html.items():
         if "ju-1" not in str(path):
             assert path.read_bytes() == data
