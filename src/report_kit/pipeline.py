@@ -11,9 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-import nbformat
+from typing import TYPE_CHECKING, Any
 
 from report_kit import params as params_io
 from report_kit import publish
@@ -21,6 +19,9 @@ from report_kit.errors import NotebookExecutionError, OutputPathError, PipelineE
 from report_kit.files import atomic_write_text
 from report_kit.model import AgencyYear
 from report_kit.notebook import RECORD_MIME
+
+if TYPE_CHECKING:  # nbformat pulls in jsonschema (~1 s): imported where a notebook is read or written
+    import nbformat
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
 REPO_TEMPLATE = PACKAGE_ROOT.parent.parent / "notebooks" / "annual_report.ipynb"
@@ -159,6 +160,8 @@ def finish(params_path: Path, ay: AgencyYear, target: Path, parameters: dict[str
     html = export_html(nb)
     target.mkdir(parents=True, exist_ok=True)
     nb_path, html_path = target / "report.ipynb", target / "report.html"
+    import nbformat
+
     atomic_write_text(nb_path, nbformat.writes(nb))
     atomic_write_text(html_path, html)
     previous = params_io.load(parameters["previous_path"]) if parameters["previous_path"] else None

@@ -8,7 +8,6 @@ from pathlib import Path
 from report_kit.errors import ReportKitError, SourceDocumentError
 from report_kit.files import atomic_write_text
 from report_kit.importers import import_document, write_params
-from report_kit.importers._audit import audit, audit_html, note_lines, summary
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -27,6 +26,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    from report_kit.importers._audit import note_lines
+
     if (args.slug or args.year) and len(args.files) > 1:
         raise ReportKitError("--slug and --year apply to one file; import the files one at a time")
     failed = 0
@@ -47,6 +48,8 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_audit(args: argparse.Namespace) -> int:
+    from report_kit.importers._audit import audit, audit_html, note_lines, summary  # pandas: only when auditing
+
     audits = audit(args.files)
     for a in audits:
         if a.error:

@@ -13,13 +13,15 @@ import difflib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import nbformat
 from bs4 import BeautifulSoup
 
 from report_kit.errors import BuildReadError, FormatError
 from report_kit.formats import Format, get_format
+
+if TYPE_CHECKING:  # nbformat pulls in jsonschema (~1 s): imported where a notebook is read or written
+    import nbformat
 
 CellKey = tuple[str, str, str]  # table, row key, column key
 SEVERITY_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -108,6 +110,8 @@ def read_snapshot(path: str | Path) -> Snapshot:
     """Read one side of a diff: a report.ipynb written by ``report-kit run``, or its folder."""
     nb_path = _notebook_path(Path(path))
     try:
+        import nbformat
+
         nb = nbformat.read(nb_path, as_version=4)
     except (OSError, ValueError, json.JSONDecodeError) as exc:
         raise BuildReadError(f"{nb_path}: not a readable notebook: {exc}") from None

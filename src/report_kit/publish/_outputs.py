@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-
-import nbformat
+from typing import TYPE_CHECKING
 
 from report_kit.errors import PublishError
 from report_kit.files import atomic_write_bytes, atomic_write_text
@@ -18,6 +17,9 @@ from report_kit.narrative import compose
 from report_kit.publish._chromium import print_to_pdf
 from report_kit.publish._docx import docx_bytes
 from report_kit.publish._review import review_html
+
+if TYPE_CHECKING:  # nbformat pulls in jsonschema (~1 s): imported where a notebook is read or written
+    import nbformat
 
 FORMATS = ("docx", "pdf")  # optional outputs, besides report.html, report.ipynb and review.html
 REVIEW = "review.html"

@@ -12,10 +12,12 @@ import copy
 from functools import cache
 from importlib import metadata, resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import nbformat
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+if TYPE_CHECKING:  # nbformat pulls in jsonschema (~1 s): imported where a notebook is read or written
+    import nbformat
 
 TEMPLATE_DIR = Path(str(resources.files("report_kit.publish").joinpath("templates")))
 TEMPLATE_NAME = "rk_review"
