@@ -366,3 +366,10 @@ def test_mangled_documents_import_or_fail_cleanly(tmp_path: Path, suffix: str,
     else:
         count(entry, "valid")
         assert all(n.where for n in imported.notes)
+
+
+def test_comment_before_the_html_element(tmp_path: Path) -> None:
+    # found by the mangling fuzz: "<!DOCTYPE" cut to "<!--!DOCTYPE html-->" leaves a parentless comment
+    path = tmp_path / "report.html"
+    path.write_bytes(b"<!--!DOCTYPE html-->" + render_html(_texts_only(consistent())).encode())
+    assert same_figures(import_document(path).ay, consistent()) == []

@@ -155,7 +155,8 @@ def html_records(text: str, path: Path) -> list[Record]:
     except (etree.ParserError, ValueError) as exc:
         raise SourceDocumentError(f"{path}: not a readable HTML page ({exc})") from None
     for bad in root.xpath("//script|//style|//noscript|//template|//head|//comment()"):
-        bad.drop_tree()
+        if bad.getparent() is not None:  # a comment before <html> has no parent and no text we read
+            bad.drop_tree()
     for br in root.iter("br"):
         br.tail = "\n" + (br.tail or "")
     out: list[Record] = []
