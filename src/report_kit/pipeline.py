@@ -6,7 +6,13 @@ renamed, so a failed run never replaces a good report.
 
 from __future__ import annotations
 
+import atexit
 import json
+import os
+import shutil
+import sys
+import tempfile
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -121,6 +127,35 @@ def _execution_error(exc: Exception, params_path: Path) -> NotebookExecutionErro
     return NotebookExecutionError(f"{params_path}: the template notebook failed at {where}: {ename}: {evalue}")
 
 
+@cache
+def _ipc_home() -> Path:
+    """This process's folder for its kernels' Unix sockets; a killed worker's folder is swept by the next."""
+    from report_kit.batch import _warm  # same folder naming, so one sweep serves both modes
+
+    _warm.sweep()
+    home = Path(tempfile.mkdtemp(prefix=f"{_warm.HOME_PREFIX}{os.getpid()}-"))
+    atexit.register(shutil.rmtree, home, True)
+    return home
+
+
+@cache
+def kernel_manager_class() -> type:
+    """Kernels on Unix-domain sockets (Linux): concurrent kernels of a batch never race for TCP ports and
+    nothing listens on the network. Async, like nbclient's default, so a killed kernel cannot block it."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    if not sys.platform.startswith("linux"):
+        return AsyncKernelManager
+
+    class IPCKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs: Any) -> None:
+            super().__init__(**kwargs)
+            self.transport = "ipc"
+            self.ip = str(_ipc_home() / f"k-{uuid.uuid4().hex[:12]}")  # socket files end in -<n>, removed at exit
+
+    return IPCKernelManager
+
+
 def execute(template: Path, parameters: dict[str, Any], kernel_name: str | None = None,
             timeout: float | None = None, **engine: Any) -> nbformat.NotebookNode:
     """Papermill run of ``template``; ``engine``: papermill engine arguments (batch/_warm.py passes its kernel)."""
@@ -134,7 +169,7 @@ def execute(template: Path, parameters: dict[str, Any], kernel_name: str | None 
             progress_bar=False, log_output=False, request_save_on_cell_execute=False,
             execution_timeout=timeout, cwd=str(template.parent),
             # every output is in hand when the last cell ends: a graceful shutdown would only wait (~0.35 s)
-            shutdown_kernel="immediate", **engine,
+            shutdown_kernel="immediate", **{"kernel_manager_class": kernel_manager_class(), **engine},
         )
     except PapermillExecutionError as exc:
         raise _execution_error(exc, Path(parameters["params_path"])) from None
