@@ -373,3 +373,16 @@ def test_comment_before_the_html_element(tmp_path: Path) -> None:
     path = tmp_path / "report.html"
     path.write_bytes(b"<!--!DOCTYPE html-->" + render_html(_texts_only(consistent())).encode())
     assert same_figures(import_document(path).ay, consistent()) == []
+
+
+def test_import_a_folder_writes_every_report_and_skips_other_files(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    a, b = _texts_only(consistent("2019")), _texts_only(consistent("2021", year=2024))
+    (docs / "a-ju.docx").write_bytes(RENDERERS[".docx"](a))
+    (docs / "b-ju.html").write_bytes(RENDERERS[".html"](b))
+    (docs / "notes.xlsx").write_bytes(b"not a report")  # not a report suffix: not picked up from a folder
+    out = tmp_path / "params"
+    assert main(["import", str(docs), "--out", str(out)]) == 0
+    assert same_figures(params.load(out / str(a.year) / "a-ju.yaml"), a) == []
+    assert same_figures(params.load(out / "2024" / "b-ju.yaml"), b) == []

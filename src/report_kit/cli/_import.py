@@ -7,12 +7,12 @@ from pathlib import Path
 
 from report_kit.errors import ReportKitError, SourceDocumentError
 from report_kit.files import atomic_write_text
-from report_kit.importers import import_document, write_params
+from report_kit.importers import expand, import_document, write_params
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     i = sub.add_parser("import", help="read published reports (.txt, .md, .docx, .html) into params files")
-    i.add_argument("files", nargs="+", type=Path)
+    i.add_argument("files", nargs="+", type=Path, help="report files, or folders of them")
     i.add_argument("--out", type=Path, default=Path("params"), help="params root (default: params)")
     i.add_argument("--slug", help="output slug (one file only); default: from the file name")
     i.add_argument("--year", type=int, help="report year when the title does not say (one file only)")
@@ -20,7 +20,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     i.set_defaults(func=run_import)
 
     a = sub.add_parser("audit", help="import published reports and run every check on them (nothing written)")
-    a.add_argument("files", nargs="+", type=Path)
+    a.add_argument("files", nargs="+", type=Path, help="report files, or folders of them")
     a.add_argument("--html", type=Path, help="also write the audit as an HTML page")
     a.set_defaults(func=run_audit)
 
@@ -28,6 +28,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run_import(args: argparse.Namespace) -> int:
     from report_kit.importers._audit import note_lines
 
+    args.files = expand(args.files)
     if (args.slug or args.year) and len(args.files) > 1:
         raise ReportKitError("--slug and --year apply to one file; import the files one at a time")
     failed = 0
@@ -50,7 +51,7 @@ def run_import(args: argparse.Namespace) -> int:
 def run_audit(args: argparse.Namespace) -> int:
     from report_kit.importers._audit import audit, audit_html, note_lines, summary  # pandas: only when auditing
 
-    audits = audit(args.files)
+    audits = audit(expand(args.files))
     for a in audits:
         if a.error:
             print(f"error: {a.error}")

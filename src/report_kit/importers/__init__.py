@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,7 +33,7 @@ from report_kit.importers._sections import find_layout, looks_wrapped, prose, pu
 from report_kit.importers._tables import Cells, Note, detect_format, read_table2, read_table3, read_table4
 from report_kit.model import SLUG_RE, AgencyYear
 
-__all__ = ["Imported", "Note", "import_document", "params_path", "write_params"]
+__all__ = ["Imported", "Note", "expand", "import_document", "params_path", "write_params"]
 
 KINDS = {".docx": "docx", ".html": "html", ".htm": "html", ".shtml": "html", ".txt": "text", ".md": "text"}
 
@@ -66,6 +67,17 @@ def _decode(raw: bytes, path: Path) -> tuple[str, list[Note]]:
                            f"{bad} bytes are not UTF-8 and were replaced by “\ufffd”; check the text there",
                            text[max(0, first - 30):first + 30])]
     raise SourceDocumentError(f"{path}: neither UTF-8 nor GB18030 text; save it as UTF-8")
+
+
+def expand(paths: Sequence[Path]) -> list[Path]:
+    """Files as given; a folder stands for the report files in it (by suffix), in name order."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out.extend(sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in KINDS))
+        else:
+            out.append(path)
+    return out
 
 
 def read_records(path: Path) -> tuple[list[Record], str, list[Note]]:
