@@ -386,3 +386,17 @@ def test_import_a_folder_writes_every_report_and_skips_other_files(tmp_path: Pat
     assert main(["import", str(docs), "--out", str(out)]) == 0
     assert same_figures(params.load(out / str(a.year) / "a-ju.yaml"), a) == []
     assert same_figures(params.load(out / "2024" / "b-ju.yaml"), b) == []
+
+
+def test_audit_compares_two_years_of_one_agency(tmp_path: Path) -> None:
+    from .checks_support import with_cells
+
+    last = _texts_only(consistent("2021", year=2023))
+    this = _texts_only(with_cells(consistent("2021", year=2024), ("三", "上年结转", "自然人", 5),
+                                  ("三", "上年结转", "总计", 5)))
+    for ay in (last, this):
+        (tmp_path / f"{ay.year}.docx").write_bytes(RENDERERS[".docx"](ay))
+    by_year = {a.imported.ay.year: a for a in audit([tmp_path / "2024.docx", tmp_path / "2023.docx"])}
+    assert by_year[2024].previous == tmp_path / "2023.docx" and by_year[2023].previous is None
+    carry = {f.id for f in by_year[2024].findings if f.rule == "XY-CARRY"}
+    assert carry == {"XY-CARRY@自然人", "XY-CARRY@总计"}  # 5 carried in, 2 carried out last year
