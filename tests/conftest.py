@@ -66,3 +66,25 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     tr.write_line(f"{'entry point':<28}{'cases':>8}" + "".join(f"{k:>15}" for k in kinds))
     for entry, counts in sorted(TALLY.items()):
         tr.write_line(f"{entry:<28}{sum(counts.values()):>8}" + "".join(f"{counts[k]:>15}" for k in kinds))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless system Chromium driven by Playwright, for the browser tests (one per test module)."""
+    import os
+
+    from report_kit.errors import PublishError
+    from report_kit.publish import find_chromium
+    from report_kit.publish._chromium import FLAGS
+
+    sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need the test extra (playwright)")
+    try:
+        exe = find_chromium()
+    except PublishError as exc:
+        if os.environ.get("CI"):
+            raise  # CI installs chromium (make system-deps): a missing browser is a failure there
+        pytest.skip(str(exc))
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(exe), args=[f for f in FLAGS if f != "--headless"])
+        yield b
+        b.close()

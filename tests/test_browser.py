@@ -13,18 +13,14 @@ Driven with Playwright's Python API on the system Chromium (``/usr/bin/chromium`
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
-from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
 import pytest
 
-from report_kit.errors import PublishError
-from report_kit.publish import find_chromium, place
-from report_kit.publish._chromium import FLAGS
+from report_kit.publish import place
 from report_kit.render.grid import table_grid
 
 from ._reports import REPORTS, agency_year, artifact, built
@@ -36,20 +32,6 @@ CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\
 CJK_IDEOGRAPH = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 MM = 96 / 25.4  # CSS px per millimetre
 TOLERANCE = 1.5  # px: collapsed borders are shared between neighbouring cells
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    try:
-        exe = find_chromium()
-    except PublishError as exc:
-        if os.environ.get("CI"):
-            raise  # CI installs chromium (make system-deps): a missing browser is a failure there
-        pytest.skip(str(exc))
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(exe), args=[f for f in FLAGS if f != "--headless"])
-        yield b
-        b.close()
 
 
 class Visit:

@@ -14,11 +14,9 @@ contain them literally too.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -27,9 +25,6 @@ import pytest
 import yaml
 
 from report_kit import params
-from report_kit.errors import PublishError
-from report_kit.publish import find_chromium
-from report_kit.publish._chromium import FLAGS
 
 from ._hardening import KEWEI, SEED, build
 from .fuzz_tally import count
@@ -109,20 +104,6 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert "1 built, 0 up to date, 1 failed, 1 missing" in result.stdout, result.stdout
     assert "Traceback" not in earlier.stderr + result.stderr
     return root / "outputs"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    try:
-        exe = find_chromium()
-    except PublishError as exc:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(str(exc))
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(exe), args=[f for f in FLAGS if f != "--headless"])
-        yield b
-        b.close()
 
 
 PAGES = {  # page → (the literal texts it must show, which kind of page it is)
