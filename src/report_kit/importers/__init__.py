@@ -152,7 +152,7 @@ def import_document(path: str | Path, slug: str | None = None, year: int | None 
         raise SourceDocumentError(f"{path}: no text found")
     agency, title_year, title_len = title_of(records)
     layout = find_layout(records)
-    fid, _ = detect_format(records)
+    fid = detect_format(records)
     year = year or title_year
     if fid is None and not layout.sections:
         raise SourceDocumentError(

@@ -344,10 +344,10 @@ def _distinctive(format_id: str) -> frozenset[str]:
     return frozenset(mine)
 
 
-def detect_format(records: Sequence[Record]) -> tuple[str | None, dict[str, int]]:
-    """The format whose own labels the document uses most; None when no format's labels are present."""
+def detect_format(records: Sequence[Record]) -> str | None:
+    """The format whose own labels the document uses most; None when none or a tie."""
     seen = {norm(c) for rec in records for c in rec.cells}
     scores = {fid: len(_distinctive(fid) & seen) for fid in available()}
     best = max(scores.values())
     winners = [fid for fid, s in scores.items() if s == best]
-    return (winners[0] if best > 0 and len(winners) == 1 else None), scores
+    return winners[0] if best > 0 and len(winners) == 1 else None
