@@ -27,6 +27,7 @@ FOLDERS = sorted(p.name for p in REAL.iterdir() if p.is_dir() and p.name != "phr
 
 LEVELS = {"national", "provincial", "prefecture", "county", "township", None}
 BODIES = {"department", "government", None}
+AGENCY_SOURCES = {"title", "落款", "preamble", "body text", "url", None}
 LAYOUTS = {"html-table", "one-cell-per-line", "pipe-rows", "space-rows", "paragraph-rows", "pdf-text",
            "prose-only", "traditional"}
 DEFECT_KINDS = {"t3-balance", "t3-leaf-sum", "row-sum", "t4-sum", "blank-cells", "text-vs-table",
@@ -102,6 +103,7 @@ def test_expected_cells_use_the_official_labels(name: str) -> None:
     assert exp["format"] in LABELS and isinstance(exp["year"], int) and 2019 <= exp["year"] <= 2030
     assert exp["agency"] is None or (isinstance(exp["agency"], str) and exp["agency"].strip())
     assert exp["body"] in BODIES and exp["level"] in LEVELS
+    assert exp["agency_source"] in AGENCY_SOURCES and (exp["agency"] is None) == (exp["agency_source"] is None)
     labels = LABELS[exp["format"]]
     seen = set()
     for cell in exp["cells"]:
