@@ -18,13 +18,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, create_model, field_validator
 
-from report_kit.formats import Column, Format, Table, available, get_format
+from report_kit.formats import PARAMS_KEYS, Column, Format, Table, available, get_format
 
 Number = int | Decimal
 Cells = Mapping[str, Mapping[str, Number | None]]
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-TEXT_KEYS = ("总体情况", "问题及改进", "其他事项")
 # Largest figure accepted in a cell: far above any real report, small enough for exact arithmetic
 # in spreadsheets and JavaScript, so a stray digit run is caught as an error.
 MAX_FIGURE = 10**12
@@ -93,21 +92,16 @@ class Facts(_Strict):
     fee: Fee | None = None
 
 
-class Texts(_Strict):
-    总体情况: str | None = None
-    问题及改进: str | None = None
-    其他事项: str | None = None
+def _texts_model(fmt: Format) -> type[BaseModel]:
+    """``text:``: one optional text per section the analyst writes (the form's ``analyst: true``)."""
+    fields: dict[str, Any] = {f"s{i}": (str | None, Field(None, alias=key)) for i, key in enumerate(fmt.text_keys)}
+    return create_model(f"Texts_{fmt.id}", __base__=_Strict, **fields)
 
 
-class NarrativeOptions(_Strict):
-    """Per section: true = generated sentences (default), false = none, text = use this text."""
-
-    总体情况: bool | str = True
-    主动公开: bool | str = True
-    依申请公开: bool | str = True
-    复议诉讼: bool | str = True
-    问题及改进: bool | str = True
-    其他事项: bool | str = True
+def _narrative_model(fmt: Format) -> type[BaseModel]:
+    """``narrative:``, per section: true = generated sentences (default), false = none, text = use this text."""
+    fields: dict[str, Any] = {f"s{i}": (bool | str, Field(True, alias=s.key)) for i, s in enumerate(fmt.sections)}
+    return create_model(f"NarrativeOptions_{fmt.id}", __base__=_Strict, **fields)
 
 
 class _Meta(_Strict):
@@ -119,9 +113,11 @@ class _Meta(_Strict):
     body: Body = "department"
     level: Level | None = None
     published: date | None = None
-    text: Texts = Texts()
+    # text and narrative hold one field per section of the form: ``_schema`` replaces these placeholders
+    # (in place, so validation messages keep the order of a params file)
+    text: Any = None
     facts: Facts = Facts()
-    narrative: NarrativeOptions = NarrativeOptions()
+    narrative: Any = None
     acknowledged: dict[str, str] = {}
 
     @field_validator("format")
@@ -142,20 +138,25 @@ class _Meta(_Strict):
         return v
 
 
-@cache
 def schema_for(format_id: str) -> type[BaseModel]:
     """The pydantic model of a whole params document in this format."""
-    fmt = get_format(format_id)
+    return _schema(get_format(format_id))
+
+
+@cache
+def _schema(fmt: Format) -> type[BaseModel]:
+    texts, narrative = _texts_model(fmt), _narrative_model(fmt)
+    tables: dict[str, Any] = {t.params_key: (_table_model(fmt, tid), ...) for tid, t in fmt.tables.items()}
     return create_model(
-        f"Params_{format_id}",
+        f"Params_{fmt.id}",
         __base__=_Meta,
-        table2=(_table_model(fmt, "二"), ...),
-        table3=(_table_model(fmt, "三"), ...),
-        table4=(_table_model(fmt, "四"), ...),
+        text=(texts, texts()),
+        narrative=(narrative, narrative()),
+        **tables,
     )
 
 
-TABLE_KEYS = {"二": "table2", "三": "table3", "四": "table4"}
+TABLE_KEYS = PARAMS_KEYS  # table id → its mapping in a params file (二 → table2)
 
 
 @dataclass(frozen=True)

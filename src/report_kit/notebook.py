@@ -38,8 +38,7 @@ def figures_frames(ay: AgencyYear) -> dict[str, pd.DataFrame]:
     import pandas as pd
 
     frames: dict[str, pd.DataFrame] = {}
-    for tid in ("二", "三", "四"):
-        table = ay.fmt.table(tid)
+    for tid, table in ay.fmt.tables.items():
         rows = table.data_rows()
         data: dict[str, dict[str, str]] = {}
         for row in rows:
@@ -106,7 +105,7 @@ def show_title(ay: AgencyYear) -> None:
 
 
 def show_section(sections: Sequence[SectionContent], ay: AgencyYear, key: str) -> None:
-    """One of the six sections, as it appears in the published report."""
+    """One section of the form, as it appears in the published report."""
     from report_kit.render import section_html
 
     section = next(s for s in sections if s.key == key)

@@ -45,7 +45,7 @@ from report_kit.batch._registry import Agency
 from report_kit.errors import ParamsError, SourceDocumentError
 from report_kit.files import atomic_write_bytes, atomic_write_text
 from report_kit.formats import Format, format_for_year, get_format
-from report_kit.model import MAX_FIGURE, TABLE_KEYS, TEXT_KEYS, AgencyYear, Number, blank_tables
+from report_kit.model import MAX_FIGURE, AgencyYear, Number, blank_tables
 from report_kit.params import META_LABELS
 from report_kit.render.grid import table_grid
 
@@ -169,8 +169,9 @@ def _text_section(plan: _Plan, fmt: Format, key: str) -> None:
     plan.row += 2
 
 
-def _table_二(plan: _Plan, fmt: Format) -> None:
-    t = fmt.table("二")
+def _table_blocks(plan: _Plan, fmt: Format, tid: str) -> None:
+    """A table of blocks (二): each block's heading row, its column heads, then its rows."""
+    t = fmt.table(tid)
     _title_row(plan, t.title)
     width = max(len(b.columns) for b in t.blocks)
     for block in t.blocks:
@@ -183,14 +184,14 @@ def _table_二(plan: _Plan, fmt: Format) -> None:
         for row in block.rows:
             _label(plan, plan.row, 1, row.numbered, colspan=FIRST_FIGURE_COL - 1)
             for i, col in enumerate(block.columns):
-                plan.put(Slot("figure", f"table2.{row.key}.{col.key}", _addr(plan.row, FIRST_FIGURE_COL + i),
+                plan.put(Slot("figure", f"{t.params_key}.{row.key}.{col.key}", _addr(plan.row, FIRST_FIGURE_COL + i),
                               expect=col.kind), "input")
             plan.row += 1
     plan.row += 1
 
 
 def _table_grid(plan: _Plan, fmt: Format, tid: str, left: int) -> None:
-    """Tables 三 and 四 exactly as the report renders them (render.grid), merged label cells included."""
+    """A tree or groups table (三, 四) exactly as the report renders it (render.grid), merged label cells included."""
     t = fmt.table(tid)
     _title_row(plan, t.title)
     grid = table_grid(fmt, tid)
@@ -206,7 +207,7 @@ def _table_grid(plan: _Plan, fmt: Format, tid: str, left: int) -> None:
             if cell.row is not None:
                 rs = cs = 1  # an input cell is never merged: one cell per figure
                 col = t.column(cell.row, cell.col or "")
-                plan.put(Slot("figure", f"{TABLE_KEYS[tid]}.{cell.row}.{cell.col}", _addr(r, c), expect=col.kind),
+                plan.put(Slot("figure", f"{t.params_key}.{cell.row}.{cell.col}", _addr(r, c), expect=col.kind),
                          "input")
             else:
                 _label(plan, r, c, cell.text, "head" if ri < len(grid.head) else "label", rs, cs)
@@ -228,12 +229,15 @@ def _plan(fmt: Format) -> _Plan:
         plan.put(Slot("meta", key, _addr(plan.row, FIRST_FIGURE_COL), span), "value")
         plan.row += 1
     plan.row += 1
-    _text_section(plan, fmt, "总体情况")
-    _table_二(plan, fmt)
-    _table_grid(plan, fmt, "三", 1)
-    _table_grid(plan, fmt, "四", FIRST_FIGURE_COL)
-    _text_section(plan, fmt, "问题及改进")
-    _text_section(plan, fmt, "其他事项")
+    for section in fmt.sections:  # in the form's order: the text the analyst writes, then the section's table
+        if section.analyst:
+            _text_section(plan, fmt, section.key)
+        if section.table:
+            table = fmt.table(section.table)
+            if table.shape == "blocks":
+                _table_blocks(plan, fmt, table.id)
+            else:  # table 四 starts at the first figure column: its labels are all column heads
+                _table_grid(plan, fmt, table.id, 1 if table.shape == "tree" else FIRST_FIGURE_COL)
     return plan
 
 
@@ -339,6 +343,7 @@ def _personalise(ws: Worksheet, plan: _Plan, fmt: Format, year: int, agency: Age
 
 def _info_sheet(ws: Worksheet, fmt: Format, year: int, titles: list[tuple[str, str]]) -> None:
     kinds = {c.kind: c.label for _, _, c in fmt.cells()}
+    written = "、".join(s.num for s in fmt.analyst_sections)
     lines = [
         f"{year}年政府信息公开工作年度报告数据填报说明",
         f"报告格式：{fmt.notice}（{fmt.years}）",
@@ -354,7 +359,7 @@ def _info_sheet(ws: Worksheet, fmt: Format, year: int, titles: list[tuple[str, s
     lines += [
         "4. 没有发生的事项请填 0；留空表示“未填报”，报告中该格为空白，并作为待核实事项列出。",
         "5. 可以使用公式（例如合计），但须在 Excel 或 WPS 中打开并保存后再报送，以保存计算结果。",
-        "6. 一、五、六部分的文字直接填在对应的大单元格中，单元格内换行请按 Alt+Enter。",
+        f"6. {written}部分的文字直接填在对应的大单元格中，单元格内换行请按 Alt+Enter。",
         "7. 工作表保护没有密码；如确需取消保护，请勿改动任何标题单元格。",
         "8. 填好后保存为 .xlsx 格式报送；不要另存为 .xls，也不要设置打开密码。",
         "",
@@ -603,8 +608,8 @@ def _read_layout(wb: Workbook, path: Path) -> Layout:
     except (KeyError, ValueError):
         raise SourceDocumentError(damaged) from None
     keys = [s.key for s in slots if s.kind != "label"]
-    expected = [*META_KEYS, *(f"{TABLE_KEYS[t]}.{r.key}.{c.key}" for t, r, c in fmt.cells()),
-                *(f"text.{k}" for k in TEXT_KEYS)]
+    expected = [*META_KEYS, *(f"{fmt.table(t).params_key}.{r.key}.{c.key}" for t, r, c in fmt.cells()),
+                *(f"text.{k}" for k in fmt.text_keys)]
     if sorted(keys) != sorted(expected) or info.get("layout_version") != LAYOUT_VERSION:
         raise SourceDocumentError(damaged)
     return Layout(year, fmt.id, tuple(slots), tuple(sheets))
@@ -613,9 +618,9 @@ def _read_layout(wb: Workbook, path: Path) -> Layout:
 def _label_of(fmt: Format, key: str) -> str:
     """The official label of a params field, as messages show it: 表三 一、… × 自然人, 一、总体情况, 机关名称."""
     parts = key.split(".")
-    tid = next((t for t, k in TABLE_KEYS.items() if k == parts[0]), None)
-    if tid and len(parts) == 3:
-        return f"表{tid} {fmt.table(tid).cell_label(parts[1], parts[2])}"
+    table = fmt.table_by_params_key(parts[0])
+    if table is not None and len(parts) == 3:
+        return f"表{table.id} {table.cell_label(parts[1], parts[2])}"
     if parts[0] == "text" and len(parts) == 2:
         return fmt.section(parts[1]).title
     return META_LABELS.get(parts[0], key)
@@ -625,7 +630,6 @@ def _shown(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False) if isinstance(value, str) else str(value)
 
 
-_TABLE_IDS = {k: t for t, k in TABLE_KEYS.items()}
 _NUMBER_TEXT = re.compile(r"^[+-]?\d+(\.\d+)?$")
 # Characters YAML cannot carry (C0/C1 controls other than tab and newline, surrogates, non-characters).
 _BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
@@ -736,7 +740,7 @@ class _Sheet:
             if slot.kind == "figure":
                 value, why = _figure(raw, data_type, formula, slot.expect)
                 tkey, row, col = slot.key.split(".")
-                tables[_TABLE_IDS[tkey]][row][col] = value
+                tables[fmt.table_by_params_key(tkey).id][row][col] = value  # type: ignore[union-attr]
             elif slot.kind == "text":
                 texts[slot.key.removeprefix("text.")], why = _text(raw, data_type, formula)
             else:

@@ -13,6 +13,8 @@ if TYPE_CHECKING:
 
 Severity = Literal["error", "warning", "info"]
 SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
+# Findings sort by the section a reviewer finds them in; sections are numbered 一, 二 … in every form.
+SECTION_ORDER = "一二三四五六七八九十"
 
 
 @dataclass(frozen=True)
@@ -81,8 +83,7 @@ def run_checks(ay: AgencyYear, previous: AgencyYear | None = None) -> list[Findi
                 expected="删除", actual=fid, key=fid)
         for fid, reason in ay.acknowledged.items() if fid not in live
     )
-    order = "一二三四五六"
-    return sorted(found, key=lambda f: (order.find(f.section), SEVERITY_ORDER[f.severity], f.rule, f.key))
+    return sorted(found, key=lambda f: (SECTION_ORDER.find(f.section), SEVERITY_ORDER[f.severity], f.rule, f.key))
 
 
 def failing(findings: Iterable[Finding], strict: bool = False) -> list[Finding]:

@@ -13,12 +13,11 @@ from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from report_kit.checks._core import Finding, rate, rule
-from report_kit.formats import available, get_format
+from report_kit.errors import FormatError
+from report_kit.formats import Format, available, format_for_year, get_format
 
 if TYPE_CHECKING:
     from report_kit.model import AgencyYear
-
-TEXT_SECTIONS = ("总体情况", "问题及改进", "其他事项")
 
 PLACEHOLDERS = [
     (re.compile(r"(?:为|共|计|有|达)\s*(?:条|件|项|起|个|次)(?=[，。；、,.;）)\s]|$)"), "数字空缺"),
@@ -32,7 +31,7 @@ SENTENCE = re.compile(r"[^。；;\n]+")
 
 
 def _texts(ay: AgencyYear) -> Iterator[tuple[str, str]]:
-    for key in TEXT_SECTIONS:
+    for key in ay.fmt.text_keys:
         text = ay.text.get(key)
         if text:
             yield key, text
@@ -78,18 +77,26 @@ def placeholders(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Findin
 
 @rule("TEXT-EMPTY", "error", "章节缺失或为空", "一、五、六部分的分析文字都应填写（无内容时写明“无”）")
 def empty_sections(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
-    for key in TEXT_SECTIONS:
+    for key in ay.fmt.text_keys:
         if not (ay.text.get(key) or "").strip():
             title = ay.fmt.section(key).title
             yield Finding("TEXT-EMPTY", "error", _section_num(ay, key), title,
                           f"“{title}”部分没有内容；如确无可报告事项，请写明“无”。", key=key)
 
 
+def _prescribed(year: int) -> Format | None:
+    """The form prescribed for ``year`` (the newest that covers it), None when no form does."""
+    try:
+        return format_for_year(year)
+    except FormatError:
+        return None
+
+
 @rule("FORMAT-YEAR", "error", "格式与年度不符",
       "2019、2020年度使用国办公开办函〔2019〕60号格式；2021年度起使用国办公开办函〔2021〕30号格式")
 def format_year(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
-    if not ay.fmt.covers(ay.year):
-        right = next((get_format(f) for f in available() if get_format(f).covers(ay.year)), None)
+    right = _prescribed(ay.year)
+    if right is None or right.id != ay.fmt.id:
         yield Finding(
             "FORMAT-YEAR", "error", "二", "报告格式",
             f"{ay.year}年度报告应使用{right.notice if right else '适用的'}格式，但本报告使用的是{ay.fmt.notice}格式。",
@@ -124,7 +131,7 @@ def period_year(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding
     seen: dict[str, int] = {}
     for key, text in _texts(ay):
         found = [(m.group(0), {int(y) for y in m.groups() if y}) for m in PERIOD.finditer(text)]
-        if key == "总体情况":  # the opening statement names the year the report covers
+        if key == ay.fmt.opening.key:  # the opening statement names the year the report covers
             found += [(m.group(0), {int(m.group(1))}) for m in REPORT_OF.finditer(text)]
         for said, years in found:
             if years != {ay.year}:
@@ -239,25 +246,28 @@ FEE_WORDS = re.compile(r"处理费|收费|收取费用")
 @rule("REQ-FEE", "warning", "信息处理费说明",
       "2021格式：六、其他需要报告的事项应说明本年度收取信息处理费的情况（收取与否、金额）")
 def fee_statement(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
-    if ay.fmt.id == "2019" or ay.fee_charged is not None:
+    section = ay.fmt.requiring("fee_statement")
+    if section is None or ay.fee_charged is not None:
         return  # a fee figure in params makes the narrative state it
-    if not FEE_WORDS.search(ay.text.get("其他事项") or ""):
-        yield Finding("REQ-FEE", "warning", "六", ay.fmt.section("其他事项").title,
-                      "2021年版格式要求在第六部分说明信息处理费的收取情况，本报告未说明（可在参数 facts.fee 中填写）。",
+    if not FEE_WORDS.search(ay.text.get(section.key) or ""):
+        yield Finding("REQ-FEE", "warning", section.num, section.title,
+                      f"{ay.fmt.id}年版格式要求在第{section.num}部分说明信息处理费的收取情况，"
+                      "本报告未说明（可在参数 facts.fee 中填写）。",
                       expected="说明是否收取信息处理费", actual="未说明", key="fee")
 
 
 @rule("REQ-RECTIFY", "warning", "上年问题整改",
       "2021格式：五、存在的主要问题及改进情况应报告上年度问题的整改情况")
 def rectification(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
-    if ay.fmt.id == "2019":
+    section = ay.fmt.requiring("rectification")
+    if section is None:
         return
-    text = re.sub(r"\s+", "", ay.text.get("问题及改进") or "")
+    text = re.sub(r"\s+", "", ay.text.get(section.key) or "")
     # "整改措施" alone is this year's plan; the rule asks what became of last year's problems
     if text and not _mentions(text, ("上年", "上一年", "去年", f"{ay.year - 1}年", "以前年度", "往年")):
-        yield Finding("REQ-RECTIFY", "warning", "五", ay.fmt.section("问题及改进").title,
-                      "第五部分未报告上年度存在问题的整改情况。", expected="上年度问题整改情况", actual="未提及",
-                      key="rectify")
+        yield Finding("REQ-RECTIFY", "warning", section.num, section.title,
+                      f"第{section.num}部分未报告上年度存在问题的整改情况。", expected="上年度问题整改情况",
+                      actual="未提及", key="rectify")
 
 
 OVERVIEW_TOPICS = {
@@ -273,12 +283,13 @@ OVERVIEW_TOPICS = {
 @rule("REQ-OVERVIEW", "warning", "总体情况要点",
       "2021格式：一、总体情况应涵盖主动公开、依申请公开、政府信息管理、平台建设、监督保障")
 def overview_topics(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
-    if ay.fmt.id == "2019":
+    section = ay.fmt.requiring("overview_topics")
+    if section is None:
         return
-    text = ay.text.get("总体情况") or ""
+    text = ay.text.get(section.key) or ""
     missing = [topic for topic, words in OVERVIEW_TOPICS.items() if not _mentions(text, words)]
     if text.strip() and missing:
-        yield Finding("REQ-OVERVIEW", "warning", "一", ay.fmt.section("总体情况").title,
+        yield Finding("REQ-OVERVIEW", "warning", section.num, section.title,
                       f"总体情况未涉及：{'、'.join(missing)}。", expected="五个方面均有说明",
                       actual="缺" + "、".join(missing), key="topics")
 
@@ -536,7 +547,7 @@ def shares(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
 @rule("TEXT-CASES", "warning", "复议诉讼未在正文说明",
       "表四有复议或诉讼案件（尤其尚未审结的）而正文未提及复议、诉讼，且未启用自动生成的第四部分文字")
 def cases_unmentioned(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
-    if ay.narrative.get("复议诉讼", True) is not False:
+    if ay.narrative.get(ay.fmt.section_with_table("四").key, True) is not False:
         return  # the generated sentences of section 四 state every group's cases
     t = ay.fmt.table("四")
     total = t.columns[-1].key

@@ -226,11 +226,12 @@ def reviews(ay: AgencyYear, previous: AgencyYear | None) -> Sentences:
     return out
 
 
-# ------------------------------------------------------------------------------------------- 六
+# ------------------------------------------------------------------------------ requirements
 
-def other(ay: AgencyYear, previous: AgencyYear | None) -> Sentences:
+def fee(ay: AgencyYear, previous: AgencyYear | None) -> Sentences:
+    """The 信息处理费 statement (requirement ``fee_statement``: 六 in the 2021 form), from params facts.fee."""
     out = Sentences()
-    if ay.fmt.id == "2019" or ay.fee_charged is None:
+    if ay.fee_charged is None:
         return out
     if ay.fee_charged:
         amount: Decimal | None = ay.fee_amount
@@ -241,9 +242,7 @@ def other(ay: AgencyYear, previous: AgencyYear | None) -> Sentences:
     return out
 
 
-GENERATORS: dict[str, Callable[[AgencyYear, AgencyYear | None], Sentences]] = {
-    "主动公开": active,
-    "依申请公开": applications,
-    "复议诉讼": reviews,
-    "其他事项": other,
-}
+Generator = Callable[[AgencyYear, AgencyYear | None], Sentences]
+# The sentences of the section that shows a table, by table id; of a section with a requirement, by flag.
+TABLE_SENTENCES: dict[str, Generator] = {"二": active, "三": applications, "四": reviews}
+REQUIREMENT_SENTENCES: dict[str, Generator] = {"fee_statement": fee}
