@@ -65,8 +65,8 @@ def _row_model(table: Table, row_key: str, name: str) -> type[BaseModel]:
 def _table_model(fmt: Format, table_id: str) -> type[BaseModel]:
     table = fmt.table(table_id)
     fields = {
-        f"r{i}": (_row_model(table, row.key or "", f"T{table_id}R{i}_{fmt.id}"), Field(alias=row.key))
-        for i, row in enumerate(table.data_rows())
+        f"r{i}": (_row_model(table, key, f"T{table_id}R{i}_{fmt.id}"), Field(alias=key))
+        for i, (key, _) in enumerate(table.figure_rows())
     }
     return create_model(f"Table{table_id}_{fmt.id}", __base__=_Strict, **fields)
 
@@ -183,8 +183,10 @@ class AgencyYear:
     def get(self, table: str, row: str, col: str) -> Number | None:
         return self.tables[table][row][col]
 
-    def t3(self, row: str, col: str = "总计") -> int | None:
-        return self.tables["三"][row][col]  # type: ignore[return-value]
+    def t3(self, row: str, col: str | None = None) -> int | None:
+        """A figure of table 三; without ``col``, the row's 总计."""
+        key = col if col is not None else self.fmt.table("三").total_column.key  # type: ignore[union-attr]
+        return self.tables["三"][row][key]  # type: ignore[return-value]
 
     @property
     def title(self) -> str:
@@ -219,7 +221,7 @@ def blank_tables(fmt: Format) -> dict[str, dict[str, dict[str, Number | None]]]:
     """Every cell of the format, all blank: the scaffold's starting point."""
     out: dict[str, dict[str, dict[str, Number | None]]] = {}
     for tid, row, col in fmt.cells():
-        out.setdefault(tid, {}).setdefault(row.key or "", {})[col.key] = None
+        out.setdefault(tid, {}).setdefault(row.key or "", {})[col.key] = None  # cells(): figure rows only
     return out
 
 

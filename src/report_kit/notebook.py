@@ -39,12 +39,11 @@ def figures_frames(ay: AgencyYear) -> dict[str, pd.DataFrame]:
 
     frames: dict[str, pd.DataFrame] = {}
     for tid, table in ay.fmt.tables.items():
-        rows = table.data_rows()
         data: dict[str, dict[str, str]] = {}
-        for row in rows:
-            data[table.row_label(row.key or "")] = {
-                c.label: (format_number(v) if (v := ay.get(tid, row.key or "", c.key)) is not None else "（空白）")
-                for c in table.columns_of(row.key or "")
+        for key, _ in table.figure_rows():
+            data[table.row_label(key)] = {
+                c.label: (format_number(v) if (v := ay.get(tid, key, c.key)) is not None else "（空白）")
+                for c in table.columns_of(key)
             }
         frames[table.title] = pd.DataFrame.from_dict(data, orient="index").fillna("—")
     return frames

@@ -199,7 +199,7 @@ def _known_keys(fmt: Format, loc: tuple[Any, ...]) -> list[str]:
     table = fmt.table_by_params_key(str(parent[0]))
     if table is not None:
         if len(parent) == 1:
-            return [r.key or "" for r in table.data_rows()]
+            return [key for key, _ in table.figure_rows()]
         try:
             return [c.key for c in table.columns_of(str(parent[1]))]
         except KeyError:
@@ -365,8 +365,7 @@ def to_document(ay: AgencyYear) -> CommentedMap:
     for tid, table in fmt.tables.items():
         key = table.params_key
         tmap = CommentedMap()
-        for row in table.data_rows():
-            rk = row.key or ""
+        for rk, _ in table.figure_rows():
             rmap = CommentedMap()
             for col in table.columns_of(rk):
                 rmap[col.key] = _yaml_value(ay.tables[tid][rk][col.key])

@@ -6,6 +6,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
+from report_kit.figures import percent
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -92,12 +94,7 @@ def failing(findings: Iterable[Finding], strict: bool = False) -> list[Finding]:
     return [f for f in findings if f.severity in levels and not f.acknowledged]
 
 
-def rate(part: int | None, base: int | None) -> str:
-    """A share as reports print it, '—' when the base is 0 or unknown (never 0% or 100% by accident)."""
-    if part is None or not base:
-        return "—"
-    return f"{100 * part / base:.2f}%"
-
+rate = percent  # a share as reports print it; defined once in figures, with the narrative's shares
 
 def findings_to_records(findings: Iterable[Finding]) -> list[dict[str, Any]]:
     """JSON-ready dicts, one per finding, with its stable id."""
@@ -118,7 +115,8 @@ def findings_frame(findings: Iterable[Finding]) -> pd.DataFrame:
 
 def iter_cells(ay: AgencyYear, table: str) -> Iterator[tuple[str, str, Any]]:
     for row, col in ay.fmt.table(table).cells():
-        yield row.key or "", col.key, ay.tables[table][row.key or ""][col.key]
+        key = row.key or ""  # cells() yields figure rows only: the key is never empty
+        yield key, col.key, ay.tables[table][key][col.key]
 
 
 rule(STALE, "warning", "过期的确认",

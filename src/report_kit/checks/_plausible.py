@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from report_kit import figures
 from report_kit.checks._core import Finding, rate, rule
 
 if TYPE_CHECKING:
@@ -17,8 +18,9 @@ def level_rules(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding
     if ay.level not in ("county", "township"):
         return
     t = ay.fmt.table("二")
-    for row in t.rows_by_role("rules"):
-        rk = row.key or ""
+    for rk, row in t.figure_rows():
+        if row.role != "rules":
+            continue
         made_col = t.column_by_role(rk, "made")
         if made_col is None:
             continue
@@ -32,8 +34,7 @@ def level_rules(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding
 @rule("T2-GAP", "info", "制作与公开差距", "2019格式：本年新制作数量远大于本年新公开数量（≥ 2倍且相差3件以上）")
 def made_vs_published(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
     t = ay.fmt.table("二")
-    for row in t.data_rows():
-        rk = row.key or ""
+    for rk, row in t.figure_rows():
         made, pub = t.column_by_role(rk, "made"), t.column_by_role(rk, "published")
         if made is None or pub is None:
             continue
@@ -47,14 +48,14 @@ def made_vs_published(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[F
 @rule("PLAUSIBLE-PENDING", "info", "结转比例偏高", "结转下年度继续办理 > （本年新收 + 上年结转）的一半，且不少于5件")
 def pending(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
     t = ay.fmt.table("三")
-    total = next(c for c in t.columns if c.total).key
-    new, carried, out = (ay.t3(t.row_by_role(r).key or "", total) for r in ("new", "carried_in", "carried_out"))
-    if None in (new, carried, out):
+    apps = figures.applications(ay)
+    out, base = apps.carried_out, apps.received
+    if out is None or base is None:
         return
-    base = new + carried  # type: ignore[operator]
-    if out >= 5 and 2 * out > base:  # type: ignore[operator]
+    if out >= 5 and 2 * out > base:
         share = rate(out, base)
-        yield Finding("PLAUSIBLE-PENDING", "info", "三", "表三 四、结转下年度继续办理 × 总计",
+        where = f"表三 {t.row_by_role('carried_out').numbered} × {figures.total_column(t).label}"
+        yield Finding("PLAUSIBLE-PENDING", "info", "三", where,
                       f"结转下年度继续办理{out}件，占本年新收与上年结转之和的{share}，请核实是否存在超期未答复。",
                       expected="≤ 50%", actual=share, key="pending")
 
@@ -64,8 +65,7 @@ def pending(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
 def corrected(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
     t = ay.fmt.table("四")
     roles = {c.role: c.key for c in t.columns if c.role}
-    for g in t.rows:
-        gk = g.key or ""
+    for gk, g in t.figure_rows():
         vals = [ay.get("四", gk, roles[r]) for r in ("upheld", "corrected", "other")]
         if None in vals:
             continue

@@ -83,7 +83,7 @@ def _foreign_labels(fmt_id: str) -> list[tuple[str, str]]:
     another wording (规范性文件 → 行政规范性文件, 本年新制作数量 → 本年制发件数)."""
     t = get_format(fmt_id).table("二")
     own = {(r.role, r.label) for r in t.data_rows() if r.role}
-    own |= {(c.role, c.label) for r in t.data_rows() for c in t.columns_of(r.key or "") if c.role}
+    own |= {(c.role, c.label) for rk, _ in t.figure_rows() for c in t.columns_of(rk) if c.role}
     by_role = dict(own)
     pairs: set[tuple[str, str]] = set()
     for fid in available():
@@ -91,7 +91,7 @@ def _foreign_labels(fmt_id: str) -> list[tuple[str, str]]:
             continue
         other = get_format(fid).table("二")
         theirs = {(r.role, r.label) for r in other.data_rows() if r.role}
-        theirs |= {(c.role, c.label) for r in other.data_rows() for c in other.columns_of(r.key or "") if c.role}
+        theirs |= {(c.role, c.label) for rk, _ in other.figure_rows() for c in other.columns_of(rk) if c.role}
         for role, label in theirs:
             mine = by_role.get(role)
             if mine is None or mine == label or mine in label:

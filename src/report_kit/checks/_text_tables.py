@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
+from report_kit import figures
 from report_kit.checks._core import Finding, rate, rule
 from report_kit.checks._prose import _mentions, _section_num, _stable_key, _statements, _texts
 
@@ -20,6 +21,7 @@ APPS = re.compile(r"(?:新?收到|新收)[^，。；0-9]{0,14}?(?:政府信息�
 REVIEW = re.compile(r"行政复议(?:案件)?\D{0,2}?(\d+)\s*(?:起|件)")
 LAWSUIT = re.compile(r"行政诉讼(?:案件)?\D{0,2}?(\d+)\s*(?:起|件)")
 AMBIGUOUS = ("含", "包括", "结转", "受理", "备案", "累计", "以来")
+
 
 class Stated(NamedTuple):
     name: str  # the table's label of the figure
@@ -33,16 +35,10 @@ def _stated_figures(ay: AgencyYear) -> Iterator[tuple[str, str, list[Stated]]]:
     """(section key, sentence, stated figures) per sentence that states an application, review or
     lawsuit count. Applications have several bases: 新收, 新收 + 上年结转 (受理), 办理结果总计."""
     t3, t4 = ay.fmt.table("三"), ay.fmt.table("四")
-    total3 = next(c for c in t3.columns if c.total).key
-    total4 = next(c for c in t4.columns if c.total).key
-    new, carried, handled = (ay.t3(t3.row_by_role(r).key or "", total3) for r in ("new", "carried_in",
-                                                                                    "handled_total"))
-    groups = [g.key or "" for g in t4.rows]
-    review = ay.get("四", groups[0], total4)
-    suits = [ay.get("四", g, total4) for g in groups[1:]]
-    lawsuit = None if None in suits else sum(suits)  # type: ignore[arg-type]
-    app_bases = {v for v in (new, handled, None if new is None or carried is None else new + carried)
-                 if v is not None}
+    apps = figures.applications(ay)
+    new = apps.new
+    review, lawsuit = figures.reviews_and_lawsuits(ay)
+    app_bases = {v for v in (new, apps.handled, apps.received) if v is not None}
     checks = ((APPS, new, t3.row_by_role("new").label, app_bases),
               (REVIEW, review, t4.rows[0].label, {review}),
               (LAWSUIT, lawsuit, t4.rows[1].role or "", {lawsuit}))
@@ -85,21 +81,12 @@ def text_other_basis(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Fi
             key=_stable_key(key, sentence, seen))
 
 
-def _t4_sum(ay: AgencyYear, role: str | None) -> int:
-    """Sum over table 四's groups of the column with ``role`` (None: the 总计 column); blanks count 0."""
-    t4 = ay.fmt.table("四")
-    col = next(c for c in t4.columns if (c.role == role if role else c.total)).key
-    return sum(int(ay.get("四", g.key or "", col) or 0) for g in t4.rows)
-
-
 @rule("TEXT-ZERO", "error", "正文称无而表格有",
       "正文称“未收到政府信息公开申请”时表三本年新收应为0；称“未发生…行政复议、行政诉讼”时表四总计应为0；"
       "称“未被纠错/未败诉”时表四结果纠正应为0")
 def text_says_none(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
-    t3 = ay.fmt.table("三")
-    total3 = next(c for c in t3.columns if c.total).key
-    new = ay.t3(t3.row_by_role("new").key or "", total3) or 0
-    cases, corrected = _t4_sum(ay, None), _t4_sum(ay, "corrected")
+    new = figures.applications(ay).new or 0
+    cases, corrected = figures.case_sum(ay), figures.case_sum(ay, "corrected")
     corrected_label = next(c.label for c in ay.fmt.table("四").columns if c.role == "corrected")
     seen: dict[str, int] = {}
     for key, sentence, _ in _statements(ay):
@@ -126,21 +113,10 @@ ALL_DONE = re.compile(r"(?:所有|全部)[^，。；]{0,10}申请[^，。；]{0,
                       r"(?:办理完成|办结|办理完毕|答复完毕)|申请[^，。；]{0,4}均已办结")
 
 
-def _carried_out(ay: AgencyYear) -> int | None:
-    """结转下年度继续办理 (总计 column, or the sum of the applicant columns when 总计 is blank)."""
-    t = ay.fmt.table("三")
-    rk = t.row_by_role("carried_out").key or ""
-    total = next(c for c in t.columns if c.total).key
-    if (v := ay.t3(rk, total)) is not None:
-        return v
-    parts = [ay.t3(rk, c.key) for c in t.columns if not c.total]
-    return None if all(p is None for p in parts) else sum(p or 0 for p in parts)
-
-
 @rule("TEXT-DONE", "error", "正文称全部办结而有结转",
       "正文称“所有申请均已办结/办理完成”时，表三 四、结转下年度继续办理应为0")
 def text_says_all_done(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
-    out = _carried_out(ay)
+    out = figures.carried_out(ay)
     if not out:
         return
     row = ay.fmt.table("三").row_by_role("carried_out")
@@ -152,21 +128,6 @@ def text_says_all_done(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[
                           expected=f"说明{out}件结转", actual=m.group(0), key=_stable_key(key, m.group(0), seen))
 
 
-def _outcome_groups(ay: AgencyYear) -> dict[str, int | None]:
-    """Figure per outcome name of table 三's （一）…（六） (groups summed over their items), 总计 column."""
-    t = ay.fmt.table("三")
-    total = next(c for c in t.columns if c.total).key
-    group = t.parent_of(t.row_by_role("handled_total").key or "")
-    out: dict[str, int | None] = {}
-    for item in group.children if group else ():
-        if item.role == "handled_total":
-            continue
-        keys = [r.key for r, _ in item.walk() if r.key]
-        vals = [ay.t3(k, total) for k in keys]
-        out[item.label.split("（")[0]] = None if None in vals else sum(vals)  # type: ignore[arg-type]
-    return out
-
-
 SHARE = re.compile(r"((?:[\u4e00-\u9fff]{2,6}?(?:、|及|和|与))*[\u4e00-\u9fff]{2,6}?)\s*(\d+)\s*件[，,（(]?\s*"
                    r"占[^，。；%％]{0,12}?(\d+(?:\.\d+)?)\s*[%％]")
 
@@ -174,21 +135,17 @@ SHARE = re.compile(r"((?:[\u4e00-\u9fff]{2,6}?(?:、|及|和|与))*[\u4e00-\u9ff
 @rule("TEXT-SHARE", "error", "正文比例与表格不一致",
       "正文“某办理结果N件，占X%”：N等于表三该项（总计列），X%等于N除以办理结果总计（允许四舍五入误差0.6个百分点）")
 def shares(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
-    groups = _outcome_groups(ay)
-    t = ay.fmt.table("三")
-    total_col = next(c for c in t.columns if c.total).key
-    handled = ay.t3(t.row_by_role("handled_total").key or "", total_col)
-    new = ay.t3(t.row_by_role("new").key or "", total_col)
-    carried = ay.t3(t.row_by_role("carried_in").key or "", total_col)
+    groups = dict(figures.outcome_groups(ay))
+    apps = figures.applications(ay)
     seen: dict[str, int] = {}
     for key, sentence, _ in _statements(ay):
         # the base the sentence states: 含上年结转/受理 → 新收 + 结转; 新收 → 新收; otherwise 办理结果总计
         if _mentions(sentence, ("结转", "受理")):
-            base = None if new is None or carried is None else new + carried
+            base = apps.received
         elif "新收" in sentence:
-            base = new
+            base = apps.new
         else:
-            base = handled
+            base = apps.handled
         for m in SHARE.finditer(sentence):
             names = [n for n in re.split(r"、|及|和|与", m.group(1)) if n]
             names = [next((g for g in groups if n.endswith(g)), "") for n in names]
@@ -214,10 +171,7 @@ def cases_unmentioned(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[F
     if ay.narrative.get(ay.fmt.section_with_table("四").key, True) is not False:
         return  # the generated sentences of section 四 state every group's cases
     t = ay.fmt.table("四")
-    total = t.columns[-1].key
-    cases = sum(ay.get("四", r.key or "", total) or 0 for r in t.data_rows())
-    pending = sum(ay.get("四", r.key or "", c.key) or 0
-                  for r in t.data_rows() for c in t.columns if c.role == "pending")
+    cases, pending = figures.case_sum(ay), figures.case_sum(ay, "pending")
     text = "".join(v for _, v in _texts(ay))
     if cases and not _mentions(text, ("复议", "诉讼")):
         said = f"共{cases}件，其中尚未审结{pending}件" if pending else f"共{cases}件"

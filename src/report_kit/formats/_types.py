@@ -99,9 +99,9 @@ class Table:
         """Rows that carry figures, in official order."""
         return [r for r, _ in self.walk() if r.key is not None]
 
-    def row_keys(self) -> list[str]:
-        """Keys of the rows that carry figures, in official order."""
-        return [r.key for r, _ in self.walk() if r.key is not None]
+    def figure_rows(self) -> list[tuple[str, Row]]:
+        """(key, row) of every row that carries figures, in official order."""
+        return [(r.key, r) for r, _ in self.walk() if r.key is not None]
 
     def key_of(self, role: str) -> str:
         """Key of the figure row with ``role`` (e.g. table 三's ``new`` → 本年新收)."""
