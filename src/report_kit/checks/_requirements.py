@@ -18,7 +18,7 @@ FEE_WORDS = re.compile(r"处理费|收费|收取费用")
 
 
 @rule("REQ-FEE", "warning", "信息处理费说明",
-      "2021格式：六、其他需要报告的事项应说明本年度收取信息处理费的情况（收取与否、金额）")
+      "格式要求时（2021格式的六、其他需要报告的事项）应说明本年度收取信息处理费的情况（收取与否、金额）")
 def fee_statement(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
     section = ay.fmt.requiring("fee_statement")
     if section is None or ay.fee_charged is not None:
@@ -31,7 +31,7 @@ def fee_statement(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Findi
 
 
 @rule("REQ-RECTIFY", "warning", "上年问题整改",
-      "2021格式：五、存在的主要问题及改进情况应报告上年度问题的整改情况")
+      "格式要求时（2021格式的五、存在的主要问题及改进情况）应报告上年度问题的整改情况")
 def rectification(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
     section = ay.fmt.requiring("rectification")
     if section is None:
@@ -55,7 +55,7 @@ OVERVIEW_TOPICS = {
 
 
 @rule("REQ-OVERVIEW", "warning", "总体情况要点",
-      "2021格式：一、总体情况应涵盖主动公开、依申请公开、政府信息管理、平台建设、监督保障")
+      "格式要求时（2021格式的一、总体情况）应涵盖主动公开、依申请公开、政府信息管理、平台建设、监督保障")
 def overview_topics(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
     section = ay.fmt.requiring("overview_topics")
     if section is None:
