@@ -61,19 +61,5 @@ nbk.record(ay, findings, sections, params_sha256)
 nbk.show_title(ay)
 
 # %%
-nbk.show_section(sections, ay, "总体情况")
-
-# %%
-nbk.show_section(sections, ay, "主动公开")
-
-# %%
-nbk.show_section(sections, ay, "依申请公开")
-
-# %%
-nbk.show_section(sections, ay, "复议诉讼")
-
-# %%
-nbk.show_section(sections, ay, "问题及改进")
-
-# %%
-nbk.show_section(sections, ay, "其他事项")
+for section in sections:  # the form's sections in official order, each with its table
+    nbk.show_section(sections, ay, section.key)

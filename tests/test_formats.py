@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from report_kit.errors import FormatError
-from report_kit.formats import available, format_for_year, get_format
+from report_kit.formats import ENV_VAR, REQUIREMENTS, available, format_for_year, get_format
+from report_kit.formats._load import load_format
 
 
 def test_both_formats_available_and_cover_their_years() -> None:
@@ -92,3 +95,65 @@ def test_cell_label_names_the_official_wording() -> None:
     assert t.cell_label("属于国家秘密", "商业企业") == "（三）不予公开 1.属于国家秘密 × 法人或其他组织·商业企业"
     assert get_format("2019").table("二").cell_label("行政许可", "处理决定数量") == \
         "第二十条第（五）项 行政许可 × 处理决定数量"
+
+
+# ------------------------------------------------------------------------------ form files
+
+FORMS = Path(__file__).parent / "data" / "forms"
+
+
+def test_forms_declare_sections_and_requirements() -> None:
+    old, new = get_format("2019"), get_format("2021")
+    assert old.text_keys == new.text_keys == ("总体情况", "问题及改进", "其他事项")
+    assert [(s.num, s.table) for s in new.sections if s.table] == [("二", "二"), ("三", "三"), ("四", "四")]
+    # the content the 2021 form asks for and the 2019 form does not: read by rules and narrative, never fmt.id
+    assert {f: new.requiring(f).num for f in REQUIREMENTS} == {"overview_topics": "一", "rectification": "五",
+                                                               "fee_statement": "六"}
+    assert all(old.requiring(f) is None for f in REQUIREMENTS)
+    with pytest.raises(KeyError):
+        new.requiring("fee_statment")  # a typo in code fails loudly instead of reading as "not required"
+
+
+def test_extra_forms_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(ENV_VAR, str(FORMS))
+    assert available() == ("2019", "2021", "2027")
+    # the newest form covering a year is the one prescribed for it
+    assert [format_for_year(y).id for y in (2020, 2026, 2027, 2030)] == ["2019", "2021", "2027", "2027"]
+    third = get_format("2027")
+    assert third.text_keys[-1] == "创新做法" and third.section_order == "一二三四五六七"
+    monkeypatch.delenv(ENV_VAR)
+    assert available() == ("2019", "2021")
+
+
+def _form_text(**changes: str) -> str:
+    text = (FORMS / "2027.yaml").read_text("utf-8")
+    for old, new in changes.items():
+        assert old in text
+        text = text.replace(old, new)
+    return text
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ("    requires: [rectification]", "    requires: [rectify]", r"2027\.yaml:\d+: sections\[4\]\.requires\[0\]: "
+                                                                   r"unknown requirement 'rectify'"),
+    ("    table: 四\n", "    table: 五\n", r":\d+: sections\[3\]\.table: must be one of 二, 三, 四"),
+    ("  shape: groups", "  shape: tree", r":\d+: table4\.shape: table 四 is laid out as 'groups'"),
+    ("label: 总计, role: handled_total}", "label: 总计}", r"table3: no figure row has role 'handled_total'"),
+    ("    - {label: 调解和解}", "    - {label: 调解和解}\n    - {label: 调解和解}",
+     r"table4\.columns: column key '调解和解'"),
+    ("first_year: 2027", "first_year: 二〇二七", r":\d+: first_year: must be a whole number"),
+    ("    key: 创新做法\n", "    key: 其他事项\n", r"sections: two sections have key '其他事项'"),
+])
+def test_a_mistake_in_a_form_file_names_file_line_and_field(tmp_path: Path, old: str, new: str,
+                                                           message: str) -> None:
+    path = tmp_path / "2027.yaml"
+    path.write_text(_form_text(**{old: new}), "utf-8")
+    with pytest.raises(FormatError, match=message):
+        load_format(path, path.read_text("utf-8"), "2027")
+
+
+def test_a_form_may_not_redefine_a_bundled_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "2021.yaml").write_text(_form_text(**{'id: "2027"': 'id: "2021"'}), "utf-8")
+    monkeypatch.setenv(ENV_VAR, str(tmp_path))
+    with pytest.raises(FormatError, match="already defined"):
+        available()

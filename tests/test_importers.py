@@ -25,6 +25,7 @@ from report_kit.importers._tables import match_row
 from report_kit.model import AgencyYear
 from report_kit.narrative import compose
 from report_kit.publish._docx import docx_bytes
+from report_kit.render.grid import format_number
 from report_kit.render.html import section_html, title_html
 
 from .checks_support import consistent
@@ -131,7 +132,7 @@ def render_html(ay: AgencyYear) -> str:
 def render_pipe_text(ay: AgencyYear) -> str:
     """The report as a web page flattens it: headings, then table rows with `|` between cells."""
     def v(x: Any) -> str:
-        return "" if x is None else str(x)
+        return format_number(x)  # as a report prints it: str(Decimal("3.915E+4")) is no figure a report shows
 
     out = [ay.title]
     for s in compose(ay):

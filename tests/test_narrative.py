@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 
 from report_kit import params
 from report_kit.checks._text import PLACEHOLDERS
+from report_kit.figures import outcome_groups
 from report_kit.formats import get_format
 from report_kit.model import AgencyYear, blank_tables
 from report_kit.narrative import compose, generated
-from report_kit.narrative._generate import outcome_groups
 
 from .checks_support import consistent, with_cells
 from .conftest import DATA, SEED_PARAMS

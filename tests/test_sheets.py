@@ -25,7 +25,7 @@ from report_kit.batch._registry import Agency
 from report_kit.cli import main
 from report_kit.errors import SourceDocumentError
 from report_kit.formats import format_for_year
-from report_kit.model import TABLE_KEYS, TEXT_KEYS, AgencyYear
+from report_kit.model import TABLE_KEYS, AgencyYear
 from report_kit.sheets import (
     BLANK_SHEET,
     INFO_SHEET,
@@ -147,7 +147,7 @@ def test_workbook_has_one_protected_sheet_per_active_agency_with_official_labels
     assert {c.label for c in t3.columns} <= written
     assert {r.numbered for r in t3.data_rows()} <= written
     assert {b.key for b in fmt.table("二").blocks} <= written
-    assert {fmt.section(k).title for k in TEXT_KEYS} <= written
+    assert {fmt.section(k).title for k in fmt.text_keys} <= written
     assert all(ws[cell].protection.locked for cell, _ in _labels(wb))
     assert ws[cells["agency"]].value == "甲局" and ws[cells["year"]].value == 2024
     # Row label and figure cell sit on the same row: 一、本年新收… left of its 自然人 cell.

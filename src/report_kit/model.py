@@ -18,13 +18,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, create_model, field_validator
 
-from report_kit.formats import Column, Format, Table, available, get_format
+from report_kit.formats import PARAMS_KEYS, Column, Format, Table, available, get_format
 
 Number = int | Decimal
 Cells = Mapping[str, Mapping[str, Number | None]]
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-TEXT_KEYS = ("总体情况", "问题及改进", "其他事项")
 # Largest figure accepted in a cell: far above any real report, small enough for exact arithmetic
 # in spreadsheets and JavaScript, so a stray digit run is caught as an error.
 MAX_FIGURE = 10**12
@@ -66,8 +65,8 @@ def _row_model(table: Table, row_key: str, name: str) -> type[BaseModel]:
 def _table_model(fmt: Format, table_id: str) -> type[BaseModel]:
     table = fmt.table(table_id)
     fields = {
-        f"r{i}": (_row_model(table, row.key or "", f"T{table_id}R{i}_{fmt.id}"), Field(alias=row.key))
-        for i, row in enumerate(table.data_rows())
+        f"r{i}": (_row_model(table, key, f"T{table_id}R{i}_{fmt.id}"), Field(alias=key))
+        for i, (key, _) in enumerate(table.figure_rows())
     }
     return create_model(f"Table{table_id}_{fmt.id}", __base__=_Strict, **fields)
 
@@ -93,21 +92,16 @@ class Facts(_Strict):
     fee: Fee | None = None
 
 
-class Texts(_Strict):
-    总体情况: str | None = None
-    问题及改进: str | None = None
-    其他事项: str | None = None
+def _texts_model(fmt: Format) -> type[BaseModel]:
+    """``text:``: one optional text per section the analyst writes (the form's ``analyst: true``)."""
+    fields: dict[str, Any] = {f"s{i}": (str | None, Field(None, alias=key)) for i, key in enumerate(fmt.text_keys)}
+    return create_model(f"Texts_{fmt.id}", __base__=_Strict, **fields)
 
 
-class NarrativeOptions(_Strict):
-    """Per section: true = generated sentences (default), false = none, text = use this text."""
-
-    总体情况: bool | str = True
-    主动公开: bool | str = True
-    依申请公开: bool | str = True
-    复议诉讼: bool | str = True
-    问题及改进: bool | str = True
-    其他事项: bool | str = True
+def _narrative_model(fmt: Format) -> type[BaseModel]:
+    """``narrative:``, per section: true = generated sentences (default), false = none, text = use this text."""
+    fields: dict[str, Any] = {f"s{i}": (bool | str, Field(True, alias=s.key)) for i, s in enumerate(fmt.sections)}
+    return create_model(f"NarrativeOptions_{fmt.id}", __base__=_Strict, **fields)
 
 
 class _Meta(_Strict):
@@ -119,9 +113,11 @@ class _Meta(_Strict):
     body: Body = "department"
     level: Level | None = None
     published: date | None = None
-    text: Texts = Texts()
+    # text and narrative hold one field per section of the form: ``_schema`` replaces these placeholders
+    # (in place, so validation messages keep the order of a params file)
+    text: Any = None
     facts: Facts = Facts()
-    narrative: NarrativeOptions = NarrativeOptions()
+    narrative: Any = None
     acknowledged: dict[str, str] = {}
 
     @field_validator("format")
@@ -142,20 +138,25 @@ class _Meta(_Strict):
         return v
 
 
-@cache
 def schema_for(format_id: str) -> type[BaseModel]:
     """The pydantic model of a whole params document in this format."""
-    fmt = get_format(format_id)
+    return _schema(get_format(format_id))
+
+
+@cache
+def _schema(fmt: Format) -> type[BaseModel]:
+    texts, narrative = _texts_model(fmt), _narrative_model(fmt)
+    tables: dict[str, Any] = {t.params_key: (_table_model(fmt, tid), ...) for tid, t in fmt.tables.items()}
     return create_model(
-        f"Params_{format_id}",
+        f"Params_{fmt.id}",
         __base__=_Meta,
-        table2=(_table_model(fmt, "二"), ...),
-        table3=(_table_model(fmt, "三"), ...),
-        table4=(_table_model(fmt, "四"), ...),
+        text=(texts, texts()),
+        narrative=(narrative, narrative()),
+        **tables,
     )
 
 
-TABLE_KEYS = {"二": "table2", "三": "table3", "四": "table4"}
+TABLE_KEYS = PARAMS_KEYS  # table id → its mapping in a params file (二 → table2)
 
 
 @dataclass(frozen=True)
@@ -182,8 +183,10 @@ class AgencyYear:
     def get(self, table: str, row: str, col: str) -> Number | None:
         return self.tables[table][row][col]
 
-    def t3(self, row: str, col: str = "总计") -> int | None:
-        return self.tables["三"][row][col]  # type: ignore[return-value]
+    def t3(self, row: str, col: str | None = None) -> int | None:
+        """A figure of table 三; without ``col``, the row's 总计."""
+        key = col if col is not None else self.fmt.table("三").total_column.key  # type: ignore[union-attr]
+        return self.tables["三"][row][key]  # type: ignore[return-value]
 
     @property
     def title(self) -> str:
@@ -218,7 +221,7 @@ def blank_tables(fmt: Format) -> dict[str, dict[str, dict[str, Number | None]]]:
     """Every cell of the format, all blank: the scaffold's starting point."""
     out: dict[str, dict[str, dict[str, Number | None]]] = {}
     for tid, row, col in fmt.cells():
-        out.setdefault(tid, {}).setdefault(row.key or "", {})[col.key] = None
+        out.setdefault(tid, {}).setdefault(row.key or "", {})[col.key] = None  # cells(): figure rows only
     return out
 
 

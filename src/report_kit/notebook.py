@@ -38,14 +38,12 @@ def figures_frames(ay: AgencyYear) -> dict[str, pd.DataFrame]:
     import pandas as pd
 
     frames: dict[str, pd.DataFrame] = {}
-    for tid in ("二", "三", "四"):
-        table = ay.fmt.table(tid)
-        rows = table.data_rows()
+    for tid, table in ay.fmt.tables.items():
         data: dict[str, dict[str, str]] = {}
-        for row in rows:
-            data[table.row_label(row.key or "")] = {
-                c.label: (format_number(v) if (v := ay.get(tid, row.key or "", c.key)) is not None else "（空白）")
-                for c in table.columns_of(row.key or "")
+        for key, _ in table.figure_rows():
+            data[table.row_label(key)] = {
+                c.label: (format_number(v) if (v := ay.get(tid, key, c.key)) is not None else "（空白）")
+                for c in table.columns_of(key)
             }
         frames[table.title] = pd.DataFrame.from_dict(data, orient="index").fillna("—")
     return frames
@@ -106,7 +104,7 @@ def show_title(ay: AgencyYear) -> None:
 
 
 def show_section(sections: Sequence[SectionContent], ay: AgencyYear, key: str) -> None:
-    """One of the six sections, as it appears in the published report."""
+    """One section of the form, as it appears in the published report."""
     from report_kit.render import section_html
 
     section = next(s for s in sections if s.key == key)

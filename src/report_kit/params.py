@@ -26,8 +26,6 @@ from report_kit.errors import ParamsError, Problem
 from report_kit.formats import Format, available, format_for_year, get_format
 from report_kit.model import (
     MAX_FIGURE,
-    TABLE_KEYS,
-    TEXT_KEYS,
     AgencyYear,
     blank_tables,
     from_document,
@@ -174,9 +172,8 @@ def field_label(fmt: Format | None, loc: tuple[Any, ...]) -> tuple[str, str | No
     if not loc:
         return "", None
     head = loc[0]
-    table_id = next((t for t, k in TABLE_KEYS.items() if k == head), None)
-    if table_id and fmt:
-        table = fmt.table(table_id)
+    table = fmt.table_by_params_key(str(head)) if fmt else None
+    if table is not None:
         try:
             if len(loc) >= 3:
                 return name, f"{table.title} {table.cell_label(str(loc[1]), str(loc[2]))}"
@@ -199,17 +196,18 @@ def _known_keys(fmt: Format, loc: tuple[Any, ...]) -> list[str]:
     parent = loc[:-1]
     if not parent:
         return list(schema_for(fmt.id).model_fields.keys())
-    table_id = next((t for t, k in TABLE_KEYS.items() if k == parent[0]), None)
-    if table_id:
-        table = fmt.table(table_id)
+    table = fmt.table_by_params_key(str(parent[0]))
+    if table is not None:
         if len(parent) == 1:
-            return [r.key or "" for r in table.data_rows()]
+            return [key for key, _ in table.figure_rows()]
         try:
             return [c.key for c in table.columns_of(str(parent[1]))]
         except KeyError:
             return []
     if parent == ("text",):
-        return list(TEXT_KEYS)
+        return list(fmt.text_keys)
+    if parent == ("narrative",):
+        return [s.key for s in fmt.sections]
     return []
 
 
@@ -217,11 +215,9 @@ def _other_format_owner(fmt: Format, loc: tuple[Any, ...]) -> str | None:
     for fid in available():
         if fid == fmt.id:
             continue
-        other = get_format(fid)
-        table_id = next((t for t, k in TABLE_KEYS.items() if k == loc[0]), None)
-        if not table_id:
+        table = get_format(fid).table_by_params_key(str(loc[0]))
+        if table is None:
             return None
-        table = other.table(table_id)
         try:
             if len(loc) == 2:
                 table.row(str(loc[1]))
@@ -237,7 +233,7 @@ def _other_format_owner(fmt: Format, loc: tuple[Any, ...]) -> str | None:
 def _message(fmt: Format, err: dict[str, Any]) -> str:
     kind, value, loc = err["type"], err.get("input"), tuple(err["loc"])
     shown = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__
-    in_table = bool(loc) and loc[0] in TABLE_KEYS.values()
+    in_table = bool(loc) and fmt.table_by_params_key(str(loc[0])) is not None
     if kind == "extra_forbidden":
         owner = _other_format_owner(fmt, loc)
         if owner:
@@ -366,11 +362,10 @@ def to_document(ay: AgencyYear) -> CommentedMap:
     doc.yaml_add_eol_comment("department 部门 (deadline 1月31日) | government 本级政府 (3月31日)", "body")
     doc.yaml_add_eol_comment("lowercase letters, digits, hyphens: the output folder name", "slug")
 
-    for tid, key in TABLE_KEYS.items():
-        table = fmt.table(tid)
+    for tid, table in fmt.tables.items():
+        key = table.params_key
         tmap = CommentedMap()
-        for row in table.data_rows():
-            rk = row.key or ""
+        for rk, _ in table.figure_rows():
             rmap = CommentedMap()
             for col in table.columns_of(rk):
                 rmap[col.key] = _yaml_value(ay.tables[tid][rk][col.key])
@@ -381,13 +376,13 @@ def to_document(ay: AgencyYear) -> CommentedMap:
         doc.yaml_set_comment_before_after_key(key, before="\n" + table.title)
 
     text = CommentedMap()
-    for tk in TEXT_KEYS:
+    for tk in fmt.text_keys:
         value = ay.text.get(tk)
         text[tk] = LiteralScalarString(value.rstrip("\n") + "\n") if value else None
         text.yaml_set_comment_before_after_key(tk, before=fmt.section(tk).title, indent=2)
     doc["text"] = text
-    doc.yaml_set_comment_before_after_key(
-        "text", before="\n分析文字 (一 总体情况, 五 问题及改进, 六 其他事项): the analyst's own text")
+    written = ", ".join(f"{s.num} {s.key}" for s in fmt.analyst_sections)
+    doc.yaml_set_comment_before_after_key("text", before=f"\n分析文字 ({written}): the analyst's own text")
 
     facts = CommentedMap()
     cat = CommentedSeq()
@@ -423,7 +418,7 @@ def scaffold(agency: str, slug: str, year: int, short_name: str | None = None,
     """A complete params file with every cell blank (null) and its official label beside it."""
     fmt = get_format(format_id) if format_id else format_for_year(year)
     ay = AgencyYear(fmt=fmt, agency=agency, slug=slug, year=year, tables=blank_tables(fmt),
-                    short_name=short_name, text=dict.fromkeys(TEXT_KEYS, ""), catalogue=None)
+                    short_name=short_name, text=dict.fromkeys(fmt.text_keys, ""), catalogue=None)
     text = dumps(ay)
     loads(text, "<scaffold>")  # the scaffold must itself be valid params
     return text

@@ -5,7 +5,15 @@ applies every rule to one agency-year (and its previous year, when known) and re
 with stable ids (``rule@location``) that survive re-runs and edits elsewhere in the file.
 """
 
-from report_kit.checks import _crossyear, _tables, _text  # noqa: F401  (registers the rules)
+from report_kit.checks import (  # noqa: F401  (importing a module registers its rules)
+    _crossyear,
+    _document,
+    _plausible,
+    _requirements,
+    _tables,
+    _text,
+    _text_tables,
+)
 from report_kit.checks._core import (
     RULES,
     Finding,

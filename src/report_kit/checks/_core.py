@@ -6,6 +6,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
+from report_kit.figures import percent
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -13,6 +15,8 @@ if TYPE_CHECKING:
 
 Severity = Literal["error", "warning", "info"]
 SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
+# Findings sort by the section a reviewer finds them in; sections are numbered 一, 二 … in every form.
+SECTION_ORDER = "一二三四五六七八九十"
 
 
 @dataclass(frozen=True)
@@ -81,8 +85,7 @@ def run_checks(ay: AgencyYear, previous: AgencyYear | None = None) -> list[Findi
                 expected="删除", actual=fid, key=fid)
         for fid, reason in ay.acknowledged.items() if fid not in live
     )
-    order = "一二三四五六"
-    return sorted(found, key=lambda f: (order.find(f.section), SEVERITY_ORDER[f.severity], f.rule, f.key))
+    return sorted(found, key=lambda f: (SECTION_ORDER.find(f.section), SEVERITY_ORDER[f.severity], f.rule, f.key))
 
 
 def failing(findings: Iterable[Finding], strict: bool = False) -> list[Finding]:
@@ -91,12 +94,7 @@ def failing(findings: Iterable[Finding], strict: bool = False) -> list[Finding]:
     return [f for f in findings if f.severity in levels and not f.acknowledged]
 
 
-def rate(part: int | None, base: int | None) -> str:
-    """A share as reports print it, '—' when the base is 0 or unknown (never 0% or 100% by accident)."""
-    if part is None or not base:
-        return "—"
-    return f"{100 * part / base:.2f}%"
-
+rate = percent  # a share as reports print it; defined once in figures, with the narrative's shares
 
 def findings_to_records(findings: Iterable[Finding]) -> list[dict[str, Any]]:
     """JSON-ready dicts, one per finding, with its stable id."""
@@ -117,7 +115,8 @@ def findings_frame(findings: Iterable[Finding]) -> pd.DataFrame:
 
 def iter_cells(ay: AgencyYear, table: str) -> Iterator[tuple[str, str, Any]]:
     for row, col in ay.fmt.table(table).cells():
-        yield row.key or "", col.key, ay.tables[table][row.key or ""][col.key]
+        key = row.key or ""  # cells() yields figure rows only: the key is never empty
+        yield key, col.key, ay.tables[table][key][col.key]
 
 
 rule(STALE, "warning", "过期的确认",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from report_kit import figures
 from report_kit.checks._core import Finding, rule
 
 if TYPE_CHECKING:
@@ -21,14 +22,8 @@ def carry_over(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]
     prev = _consecutive(ay, previous)
     if prev is None:
         return
-    t, pt = ay.fmt.table("三"), prev.fmt.table("三")
-    this_in = t.row_by_role("carried_in").key or ""
-    last_out = pt.row_by_role("carried_out").key or ""
-    prev_cols = {c.key for c in pt.columns}
-    for col in t.columns:
-        if col.key not in prev_cols:
-            continue  # formats differ: compare only the columns both share
-        now, then = ay.t3(this_in, col.key), prev.t3(last_out, col.key)
+    # formats may differ: carry_over compares only the columns both share
+    for col, now, then in figures.carry_over(ay, prev):
         if now is None or then is None or now == then:
             continue
         yield Finding(
@@ -48,7 +43,7 @@ def in_force(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
         rows, prows = t.rows_by_role(role), pt.rows_by_role(role)
         if not rows or not prows:
             continue
-        rk, pk = rows[0].key or "", prows[0].key or ""
+        rk, pk = t.key_of(role), pt.key_of(role)
         cols = {r: t.column_by_role(rk, r) for r in ("made", "repealed", "in_force")}
         pcol = pt.column_by_role(pk, "in_force")
         if None in cols.values() or pcol is None:
@@ -73,8 +68,7 @@ def items(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
         return
     t, pt = ay.fmt.table("二"), prev.fmt.table("二")
     prev_keys = {r.key for r in pt.data_rows()}
-    for row in t.data_rows():
-        rk = row.key or ""
+    for rk, row in t.figure_rows():
         col = t.column_by_role(rk, "items_before")
         if col is None or rk not in prev_keys:
             continue
@@ -99,10 +93,9 @@ def jumps(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
         return
     for tid in ("三",):
         t = ay.fmt.table(tid)
-        total = next(c for c in t.columns if c.total)
-        for row in (t.row_by_role("new"), t.row_by_role("handled_total")):
-            rk = row.key or ""
-            now, then = ay.t3(rk, total.key), prev.t3(rk, total.key)
+        for role in ("new", "handled_total"):
+            rk, row = t.key_of(role), t.row_by_role(role)
+            now, then = ay.t3(rk), prev.t3(rk)
             if not now or not then:
                 continue
             if now > 10 * then or then > 10 * now:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from functools import cache
 from typing import TYPE_CHECKING
 
-from report_kit.checks._core import SEVERITY_ORDER, Finding
+from report_kit.checks._core import SECTION_ORDER, SEVERITY_ORDER, Finding
 
 if TYPE_CHECKING:
     from jinja2 import Template
@@ -52,9 +52,8 @@ def _template() -> Template:
 
 def findings_html(findings: Sequence[Finding]) -> str:
     """HTML table of findings grouped by section (一 … 六), errors first within each."""
-    order = "一二三四五六"
     groups: dict[str, list[Finding]] = {}
-    for f in sorted(findings, key=lambda f: (order.find(f.section), SEVERITY_ORDER[f.severity], f.rule)):
+    for f in sorted(findings, key=lambda f: (SECTION_ORDER.find(f.section), SEVERITY_ORDER[f.severity], f.rule)):
         groups.setdefault(f.section, []).append(f)
     counts = {s: sum(1 for f in findings if f.severity == s and not f.acknowledged) for s in LABELS}
     acked = sum(1 for f in findings if f.acknowledged)

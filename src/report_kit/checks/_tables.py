@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from report_kit import figures
 from report_kit.checks._core import Finding, iter_cells, rule
 
 if TYPE_CHECKING:
@@ -24,8 +25,7 @@ def _sum(values: list[int | None]) -> int | None:
       "一、本年新收 + 二、上年结转 = 三、（七）总计 + 四、结转下年度继续办理（每一申请人列及总计列）")
 def t3_balance(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
     t = ay.fmt.table("三")
-    new, carried, handled, out = (t.row_by_role(r).key or "" for r in
-                                  ("new", "carried_in", "handled_total", "carried_out"))
+    new, carried, handled, out = (t.key_of(r) for r in ("new", "carried_in", "handled_total", "carried_out"))
     for col in t.columns:
         a, b, c, d = (ay.t3(r, col.key) for r in (new, carried, handled, out))
         if all(v is None for v in (a, b, c, d)):
@@ -42,11 +42,10 @@ def t3_balance(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]
 @rule("T4-SUM", "error", "表四合计", "总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结（每一组）")
 def t4_sum(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
     t = ay.fmt.table("四")
-    for group in t.rows:
-        gk = group.key or ""
+    addends = "、".join(c.label for c in t.columns if not c.total)  # 结果维持、结果纠正、其他结果、尚未审结
+    for gk, group in t.figure_rows():
         parts = [ay.get("四", gk, c.key) for c in t.columns if not c.total]
-        total_col = next(c for c in t.columns if c.total)
-        total = ay.get("四", gk, total_col.key)
+        total = figures.total(ay, "四", gk)
         s = _sum(parts)  # type: ignore[arg-type]
         if total is None and s is None:
             continue
@@ -54,7 +53,7 @@ def t4_sum(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
             name = f"{group.role}·{group.label}" if group.role else group.label
             yield Finding(
                 "T4-SUM", "error", "四", f"表四 {name} 总计",
-                f"表四“{name}”的总计为{total}，但结果维持、结果纠正、其他结果、尚未审结之和为{s or 0}。",
+                f"表四“{name}”的总计为{total}，但{addends}之和为{s or 0}。",
                 expected=str(s or 0), actual=str(total), key=gk)
 
 
@@ -84,8 +83,8 @@ def t3_leaves(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
     total_row = t.row_by_role("handled_total")
     leaves = t.leaves_under("handled_total")
     for col in t.columns:
-        total = ay.t3(total_row.key or "", col.key)
-        s = _sum([ay.t3(r.key or "", col.key) for r in leaves])
+        total = ay.t3(t.key_of("handled_total"), col.key)
+        s = _sum([ay.t3(r.key, col.key) for r in leaves if r.key])
         if total is None or s is None:
             continue  # nothing to compare: the blank-cell rule names the gaps
         if s != total:
@@ -99,11 +98,9 @@ def t3_leaves(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
       "总计列 = 自然人 + 商业企业 + 科研机构 + 社会公益组织 + 法律服务机构 + 其他（每一行）")
 def t3_rowsum(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
     t = ay.fmt.table("三")
-    total_col = next(c for c in t.columns if c.total)
     parts = [c for c in t.columns if not c.total]
-    for row in t.data_rows():
-        rk = row.key or ""
-        total = ay.t3(rk, total_col.key)
+    for rk, _ in t.figure_rows():
+        total = figures.total(ay, "三", rk)
         s = _sum([ay.t3(rk, c.key) for c in parts])
         if total is None or s is None:
             continue
@@ -126,8 +123,7 @@ def _t2(ay: AgencyYear, row_key: str, role: str) -> tuple[str, int | None] | Non
       "2019格式：上一年项目数量 + 本年增/减 ≥ 0（项目数量不能为负）")
 def t2_items(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
     t = ay.fmt.table("二")
-    for row in t.data_rows():
-        rk = row.key or ""
+    for rk, row in t.figure_rows():
         before, delta = _t2(ay, rk, "items_before"), _t2(ay, rk, "items_delta")
         if not before or not delta or before[1] is None or delta[1] is None:
             continue
@@ -142,8 +138,7 @@ def t2_items(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
       "2019格式：本年新公开数量 ≤ 对外公开总数量")
 def t2_published(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
     t = ay.fmt.table("二")
-    for row in t.data_rows():
-        rk = row.key or ""
+    for rk, row in t.figure_rows():
         new, total = _t2(ay, rk, "published"), _t2(ay, rk, "published_total")
         if not new or not total or new[1] is None or total[1] is None:
             continue
@@ -158,8 +153,7 @@ def t2_published(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Findin
       "2021格式：本年制发件数 ≤ 现行有效件数 + 本年废止件数")
 def t2_issued(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
     t = ay.fmt.table("二")
-    for row in t.data_rows():
-        rk = row.key or ""
+    for rk, row in t.figure_rows():
         made, repealed, in_force = (_t2(ay, rk, r) for r in ("made", "repealed", "in_force"))
         if not made or not repealed or not in_force or None in (made[1], repealed[1], in_force[1]):
             continue
@@ -177,7 +171,7 @@ def cell_values(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding
     for tid in ("二", "三", "四"):
         table = ay.fmt.table(tid)
         for row, col in table.cells():
-            rk = row.key or ""
+            rk = row.key or ""  # cells() yields figure rows only: the key is never empty
             v = ay.get(tid, rk, col.key)
             if v is None:
                 continue

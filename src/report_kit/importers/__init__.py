@@ -20,7 +20,7 @@ from pathlib import Path
 from report_kit import params as params_io
 from report_kit.errors import ParamsError, SourceDocumentError
 from report_kit.files import atomic_write_text
-from report_kit.formats import format_for_year, get_format
+from report_kit.formats import Format, available, format_for_year, get_format
 from report_kit.importers._records import (
     MAX_BYTES,
     WORD_ARTEFACT,
@@ -29,12 +29,14 @@ from report_kit.importers._records import (
     html_records,
     text_records,
 )
-from report_kit.importers._sections import find_layout, looks_wrapped, prose, published_of, title_of
+from report_kit.importers._sections import Layout, find_layout, looks_wrapped, prose, published_of, title_of
 from report_kit.importers._tables import Cells, Note, detect_format, read_table2, read_table3, read_table4
 from report_kit.model import SLUG_RE, AgencyYear
 
 __all__ = ["Imported", "Note", "expand", "import_document", "params_path", "write_params"]
 
+# One reader per table shape (blocks: 二, tree: 三, groups: 四).
+READERS = {"blocks": read_table2, "tree": read_table3, "groups": read_table4}
 KINDS = {".docx": "docx", ".html": "html", ".htm": "html", ".shtml": "html", ".txt": "text", ".md": "text"}
 
 
@@ -144,6 +146,41 @@ def _signature_free(records: list[Record], agency: str | None, everywhere: bool 
     return out
 
 
+def _texts(fmt: Format, layout: Layout, agency: str, title_len: int, wrapped: bool,
+           notes: list[Note]) -> dict[str, str | None]:
+    """The text of each section the analyst writes; the opening one starts with the preamble, the last one
+    ends before the signature."""
+    analyst = fmt.analyst_sections
+    text: dict[str, str | None] = {}
+    for section in analyst:
+        found = list(layout.sections.get(section.key, ()))
+        if section is analyst[0]:
+            # the preamble's own text (purpose, legal basis, period) opens the report; signature lines do not
+            preamble = _signature_free([r for r in layout.preamble[title_len:] if not r.row], agency, everywhere=True)
+            found = [*preamble, *found]
+        if section is analyst[-1]:
+            found = _signature_free(found, agency)
+        text[section.key] = prose(found, wrapped)
+    keys = [s.key for s in fmt.sections]
+    for section in analyst:
+        before = fmt.sections[keys.index(section.key) - 1] if keys.index(section.key) else None
+        if text[section.key] is not None or before is None or before.table is None or before.key not in layout.sections:
+            continue
+        # some reports drop the heading after a table (五 after 四): the text after the table is this section
+        region = list(layout.sections[before.key])
+        last_row = max((i for i, r in enumerate(region) if r.row), default=-1)
+        after = [r for r in region[last_row + 1:] if not r.row]
+        if after:
+            text[section.key] = prose(after, wrapped)
+            notes.append(Note("warning", after[0].line, section.title,
+                              f"heading not found; the text after table {before.table} was taken as this section",
+                              after[0].text))
+    for key, value in text.items():
+        if not value:
+            notes.append(Note("warning", None, fmt.section(key).title, "no text found for this section"))
+    return text
+
+
 def import_document(path: str | Path, slug: str | None = None, year: int | None = None) -> Imported:
     """Read one published report into an AgencyYear; figures that cannot be read are blank and noted."""
     path = Path(path)
@@ -151,10 +188,9 @@ def import_document(path: str | Path, slug: str | None = None, year: int | None 
     if not records:
         raise SourceDocumentError(f"{path}: no text found")
     agency, title_year, title_len = title_of(records)
-    layout = find_layout(records)
     fid = detect_format(records)
     year = year or title_year
-    if fid is None and not layout.sections:
+    if fid is None and not any(find_layout(records, get_format(f)).sections for f in available()):
         raise SourceDocumentError(
             f"{path}: not an annual report: none of the six section headings (一、总体情况 …) and none of the "
             "official table labels were found")
@@ -170,37 +206,21 @@ def import_document(path: str | Path, slug: str | None = None, year: int | None 
         notes.append(Note("warning", records[0].line, "机关名称", "no title naming the agency; used the file name",
                           records[0].text))
     fmt = get_format(fid)
+    layout = find_layout(records, fmt)
     cells = Cells(fmt)
-    for key, reader in (("主动公开", read_table2), ("依申请公开", read_table3), ("复议诉讼", read_table4)):
-        region = layout.sections.get(key)
+    for section in fmt.sections:
+        if section.table is None:
+            continue
+        region = layout.sections.get(section.key)
         if region is None:
-            title = fmt.section(key).title
-            notes.append(Note("error", None, title, "section heading not found; its table was looked for "
-                                                    "in the whole document"))
+            notes.append(Note("error", None, section.title, "section heading not found; its table was looked for "
+                                                            "in the whole document"))
             region = tuple(records)
-        reader(cells, region)
+        READERS[fmt.table(section.table).shape](cells, region)
     notes.extend(cells.notes)
 
     wrapped = kind == "text" and looks_wrapped(records)
-    # the preamble's own text (purpose, legal basis, period) opens 总体情况; signature lines do not
-    preamble = _signature_free([r for r in layout.preamble[title_len:] if not r.row], agency, everywhere=True)
-    text: dict[str, str | None] = {
-        "总体情况": prose([*preamble, *layout.sections.get("总体情况", ())], wrapped),
-        "问题及改进": prose(layout.sections.get("问题及改进", ()), wrapped),
-        "其他事项": prose(_signature_free(list(layout.sections.get("其他事项", ())), agency), wrapped),
-    }
-    if text["问题及改进"] is None and "复议诉讼" in layout.sections:
-        # some reports drop the 五 heading: the problems text then follows table 四 directly
-        region = list(layout.sections["复议诉讼"])
-        last_row = max((i for i, r in enumerate(region) if r.row), default=-1)
-        after = [r for r in region[last_row + 1:] if not r.row]
-        if after:
-            text["问题及改进"] = prose(after, wrapped)
-            notes.append(Note("warning", after[0].line, fmt.section("问题及改进").title,
-                              "heading not found; the text after table 四 was taken as this section", after[0].text))
-    for key, value in text.items():
-        if not value:
-            notes.append(Note("warning", None, fmt.section(key).title, "no text found for this section"))
+    text = _texts(fmt, layout, agency, title_len, wrapped, notes)
     ay = AgencyYear(
         fmt=fmt, agency=agency, slug=slug or derive_slug(path, agency), year=year, tables=cells.tables,
         body="government" if agency.endswith("人民政府") else "department",

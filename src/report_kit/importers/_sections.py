@@ -1,4 +1,4 @@
-"""Where the six sections start, the texts of 一, 五 and 六, and the title's agency and year."""
+"""Where the form's sections start, the texts the analyst wrote, and the title's agency and year."""
 
 from __future__ import annotations
 
@@ -9,19 +9,10 @@ from datetime import date
 from itertools import pairwise
 from statistics import quantiles
 
+from report_kit.formats import Format, Section
 from report_kit.importers._labels import nfkc
 from report_kit.importers._records import Record
 
-# How real reports word the six headings: the official title, or the variants evaluators accept.
-HEADINGS: dict[str, str] = {
-    "总体情况": r"总体情况|基本情况|概述",
-    "主动公开": r"主动公开政府信息(?:的)?情况",
-    "依申请公开": r"收到和处理政府信息公开申请",
-    "复议诉讼": r"行政复议.{0,6}行政诉讼|复议.{0,4}诉讼",
-    "问题及改进": r"存在的(?:主要)?问题|问题(?:及|和)(?:改进|整改)|整改措施",
-    "其他事项": r"其他需要报告",
-}
-ORDER = list(HEADINGS)
 _NUMBERED = re.compile(r"^#*\s*[一二三四五六七八九十]+\s*[、.．]")
 _REPORT = r"(?:政府|政务)信息公开(?:工作)?(?:年度)?(?:报告|年报)"
 _TITLE = (
@@ -48,8 +39,16 @@ def _compact(text: str) -> str:
     return re.sub(r"\s+", "", nfkc(text))
 
 
-def find_layout(records: Sequence[Record]) -> Layout:
+def heading_pattern(section: Section) -> str:
+    """How real reports word a section's heading: the form's variants (``heading``) or its official title."""
+    title = _compact(section.title.split("、", 1)[-1])
+    return "|".join(p for p in (section.heading, re.escape(title)) if p)
+
+
+def find_layout(records: Sequence[Record], fmt: Format) -> Layout:
     """Headings in official order; a numbered line that reads like a later section's title starts it."""
+    order = [s.key for s in fmt.sections]
+    patterns = {s.key: heading_pattern(s) for s in fmt.sections}
     starts: list[tuple[int, str]] = []
     done = -1
     for i, rec in enumerate(records):
@@ -58,9 +57,9 @@ def find_layout(records: Sequence[Record]) -> Layout:
         text = nfkc(rec.cells[0]).strip()
         if not _NUMBERED.match(text) or text.lstrip("#").strip()[0] in "（(":
             continue
-        for k in range(done + 1, len(ORDER)):
-            if re.search(HEADINGS[ORDER[k]], _compact(text)):
-                starts.append((i, ORDER[k]))
+        for k in range(done + 1, len(order)):
+            if re.search(patterns[order[k]], _compact(text)):
+                starts.append((i, order[k]))
                 done = k
                 break
     sections: dict[str, tuple[Record, ...]] = {}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from decimal import Decimal
 from functools import cache
 from importlib import resources
@@ -17,7 +17,7 @@ from typing import Any
 from jinja2 import Environment, StrictUndefined
 from ruamel.yaml import YAML
 
-from report_kit.formats import Table
+from report_kit import figures
 from report_kit.model import AgencyYear, Number
 from report_kit.render.grid import format_number
 
@@ -37,11 +37,7 @@ def n(value: Number | None) -> str:
     return BLANK if value is None else format_number(value)
 
 
-def share(part: int | None, base: int | None) -> str:
-    if part is None or not base:
-        return "—"
-    return f"{100 * part / base:.2f}%"
-
+share = figures.percent  # the same share the checks compute
 
 @cache
 def _templates() -> dict[str, Any]:
@@ -58,10 +54,6 @@ def say(key: str, **values: Any) -> str:
     return UNIT_AFTER_BLANK.sub(BLANK, _templates()[key].render(n=n, **values))
 
 
-def _total(t: Table) -> str:
-    return next(c for c in t.columns if c.total).key
-
-
 # ------------------------------------------------------------------------------------------- 二
 
 def active(ay: AgencyYear, previous: AgencyYear | None) -> Sentences:
@@ -73,8 +65,7 @@ def active(ay: AgencyYear, previous: AgencyYear | None) -> Sentences:
         parts = "、".join(say("catalogue_part", name=name, value=v) for name, v in ay.catalogue)
         out.texts.append(say("catalogue", count=len(ay.catalogue), total=total, parts=parts))
         out.stated += [("公开目录信息总数", total), *((f"目录:{name}", v) for name, v in ay.catalogue)]
-    for row in t.data_rows():
-        rk = row.key or ""
+    for rk, row in t.figure_rows():
 
         def get(role: str, rk: str = rk) -> tuple[bool, Number | None]:
             col = t.column_by_role(rk, role)
@@ -123,20 +114,6 @@ def active(ay: AgencyYear, previous: AgencyYear | None) -> Sentences:
 
 # ------------------------------------------------------------------------------------------- 三
 
-def outcome_groups(ay: AgencyYear) -> list[tuple[str, int | None]]:
-    """（一）…（六） with their figures in the 总计 column (items of a group summed)."""
-    t = ay.fmt.table("三")
-    total = _total(t)
-    group = t.parent_of(t.row_by_role("handled_total").key or "")
-    out: list[tuple[str, int | None]] = []
-    for item in group.children if group else ():
-        if item.role == "handled_total":
-            continue
-        vals = [ay.t3(r.key, total) for r, _ in item.walk() if r.key]
-        out.append((item.label.split("（")[0], None if None in vals else sum(vals)))  # type: ignore[arg-type]
-    return out
-
-
 def _yoy(what: str, now: int | None, before: int | None, year: int) -> str:
     if now is None or before is None:
         return ""
@@ -152,18 +129,16 @@ def _yoy(what: str, now: int | None, before: int | None, year: int) -> str:
 def applications(ay: AgencyYear, previous: AgencyYear | None) -> Sentences:
     out = Sentences()
     t = ay.fmt.table("三")
-    total = _total(t)
-    rk = {role: t.row_by_role(role).key or "" for role in ("new", "carried_in", "handled_total", "carried_out")}
-    new, carried = ay.t3(rk["new"], total), ay.t3(rk["carried_in"], total)
-    handled, carried_out = ay.t3(rk["handled_total"], total), ay.t3(rk["carried_out"], total)
+    new_key = t.key_of("new")
+    new, carried, handled, carried_out = astuple(figures.applications(ay))
     if new == 0 and carried == 0:
         out.texts.append(say("apps_none"))
     else:
         mix_parts = []
         natural = t.columns[0]
         orgs = [c for c in t.columns if c.group]
-        nat_v = ay.t3(rk["new"], natural.key)
-        org_vals = [ay.t3(rk["new"], c.key) for c in orgs]
+        nat_v = ay.t3(new_key, natural.key)
+        org_vals = [ay.t3(new_key, c.key) for c in orgs]
         org_v = None if None in org_vals else sum(org_vals)  # type: ignore[arg-type]
         if new:
             mix_parts = [say("apps_mix_part", label=natural.label, value=nat_v),
@@ -171,8 +146,7 @@ def applications(ay: AgencyYear, previous: AgencyYear | None) -> Sentences:
             out.stated += [("三:新收:自然人", nat_v), ("三:新收:法人或其他组织", org_v)]
         text = say("apps", new=new, carried=carried, mix="、".join(mix_parts))
         if previous is not None and previous.year == ay.year - 1:
-            pt = previous.fmt.table("三")
-            before = previous.t3(pt.row_by_role("new").key or "", _total(pt))
+            before = figures.applications(previous).new
             yoy = _yoy("新收", new, before, previous.year)
             if yoy:
                 text = text.removesuffix("。") + "，新收申请" + yoy
@@ -182,7 +156,7 @@ def applications(ay: AgencyYear, previous: AgencyYear | None) -> Sentences:
         out.texts.append(text)
         out.stated += [("三:新收", new), ("三:上年结转", carried)]
     if handled:
-        groups = [(label, v) for label, v in outcome_groups(ay) if v]
+        groups = [(label, v) for label, v in figures.outcome_groups(ay) if v]
         parts = "；".join(say("handled_part", label=label, value=v, share=share(v, handled)) for label, v in groups)
         out.texts.append(say("handled", handled=handled, parts=parts) if parts else
                          say("handled", handled=handled, parts=BLANK).replace("其中未填报", "各项办理结果未填报"))
@@ -206,14 +180,13 @@ def applications(ay: AgencyYear, previous: AgencyYear | None) -> Sentences:
 def reviews(ay: AgencyYear, previous: AgencyYear | None) -> Sentences:
     out = Sentences()
     t = ay.fmt.table("四")
-    total = _total(t)
     parts_cols = [c for c in t.columns if not c.total]
-    totals = [ay.get("四", g.key or "", total) for g in t.rows]
-    if all(v == 0 for v in totals):
+    groups = figures.case_groups(ay)
+    if all(v == 0 for _, v in groups):
         out.texts.append(say("cases_none"))
         return out
-    for g, tv in zip(t.rows, totals, strict=True):
-        gk = g.key or ""
+    for g, tv in groups:
+        gk = g.key or ""  # table 四's groups all carry figures
         label = f"{g.role}（{g.label}）" if g.role else f"被申请{g.label}"
         if tv == 0:
             out.texts.append(say("group_none", label=label))
@@ -226,11 +199,12 @@ def reviews(ay: AgencyYear, previous: AgencyYear | None) -> Sentences:
     return out
 
 
-# ------------------------------------------------------------------------------------------- 六
+# ------------------------------------------------------------------------------ requirements
 
-def other(ay: AgencyYear, previous: AgencyYear | None) -> Sentences:
+def fee(ay: AgencyYear, previous: AgencyYear | None) -> Sentences:
+    """The 信息处理费 statement (requirement ``fee_statement``: 六 in the 2021 form), from params facts.fee."""
     out = Sentences()
-    if ay.fmt.id == "2019" or ay.fee_charged is None:
+    if ay.fee_charged is None:
         return out
     if ay.fee_charged:
         amount: Decimal | None = ay.fee_amount
@@ -241,9 +215,7 @@ def other(ay: AgencyYear, previous: AgencyYear | None) -> Sentences:
     return out
 
 
-GENERATORS: dict[str, Callable[[AgencyYear, AgencyYear | None], Sentences]] = {
-    "主动公开": active,
-    "依申请公开": applications,
-    "复议诉讼": reviews,
-    "其他事项": other,
-}
+Generator = Callable[[AgencyYear, AgencyYear | None], Sentences]
+# The sentences of the section that shows a table, by table id; of a section with a requirement, by flag.
+TABLE_SENTENCES: dict[str, Generator] = {"二": active, "三": applications, "四": reviews}
+REQUIREMENT_SENTENCES: dict[str, Generator] = {"fee_statement": fee}

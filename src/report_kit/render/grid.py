@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from report_kit.formats import Format, Row, Table
+from report_kit.formats import Format, Row
 from report_kit.model import AgencyYear, Number
 
 
@@ -43,8 +43,9 @@ def _value(ay: AgencyYear | None, table: str, row: str, col: str) -> Cell:
     return Cell(format_number(v), row=row, col=col, blank=v is None, cls="num")
 
 
-def _grid_二(fmt: Format, ay: AgencyYear | None) -> Grid:
-    t = fmt.table("二")
+def _grid_blocks(fmt: Format, tid: str, ay: AgencyYear | None) -> Grid:
+    """Table 二: per block a heading row, its column heads, then its rows."""
+    t = fmt.table(tid)
     width = 1 + max(len(b.columns) for b in t.blocks)
     body: list[tuple[Cell, ...]] = []
     for block in t.blocks:
@@ -56,21 +57,22 @@ def _grid_二(fmt: Format, ay: AgencyYear | None) -> Grid:
         for row in block.rows:
             cells = [Cell(row.label, header=True, cls="label")]
             for i, col in enumerate(block.columns):
-                c = _value(ay, "二", row.key or "", col.key)
+                c = _value(ay, tid, row.key or "", col.key)
                 if i == len(block.columns) - 1:
                     c = Cell(c.text, row=c.row, col=c.col, blank=c.blank, cls=c.cls,
                              colspan=width - len(block.columns))
                 cells.append(c)
             body.append(tuple(cells))
-    return Grid("二", (), tuple(body))
+    return Grid(tid, (), tuple(body))
 
 
 def _leaf_count(row: Row) -> int:
     return 1 if not row.children else sum(_leaf_count(c) for c in row.children)
 
 
-def _grid_三(fmt: Format, ay: AgencyYear | None) -> Grid:
-    t = fmt.table("三")
+def _grid_tree(fmt: Format, tid: str, ay: AgencyYear | None) -> Grid:
+    """Table 三: a tree of rows under three levels of label columns × the applicant columns."""
+    t = fmt.table(tid)
     cols = t.columns
     groups = [c.group for c in cols]
     depth = 3  # label columns: 三、 / （三） / 1.
@@ -94,7 +96,7 @@ def _grid_三(fmt: Format, ay: AgencyYear | None) -> Grid:
     body: list[tuple[Cell, ...]] = []
 
     def values(key: str) -> list[Cell]:
-        return [_value(ay, "三", key, c.key) for c in cols]
+        return [_value(ay, tid, key, c.key) for c in cols]
 
     def emit(row: Row, level: int, lead: list[Cell]) -> None:
         """Append the rows for ``row`` at label column ``level`` (0-based); ``lead`` opens the first."""
@@ -110,11 +112,12 @@ def _grid_三(fmt: Format, ay: AgencyYear | None) -> Grid:
 
     for top in t.rows:
         emit(top, 0, [])
-    return Grid("三", (tuple(head1), tuple(head2), tuple(head3)), tuple(body))
+    return Grid(tid, (tuple(head1), tuple(head2), tuple(head3)), tuple(body))
 
 
-def _grid_四(fmt: Format, ay: AgencyYear | None) -> Grid:
-    t = fmt.table("四")
+def _grid_groups(fmt: Format, tid: str, ay: AgencyYear | None) -> Grid:
+    """Table 四: its groups side by side, each with the same columns, in one row of figures."""
+    t = fmt.table(tid)
     cols = t.columns
     n = len(cols)
     head1: list[Cell] = []
@@ -133,17 +136,13 @@ def _grid_四(fmt: Format, ay: AgencyYear | None) -> Grid:
                 parents_done.add(parent)
             head2.append(Cell(g.label, header=True, colspan=n))
             head3.extend(Cell(c.label, header=True) for c in cols)
-    body = (tuple(_value(ay, "四", g.key or "", c.key) for g in t.rows for c in cols),)
-    return Grid("四", (tuple(head1), tuple(head2), tuple(head3)), body)
+    body = (tuple(_value(ay, tid, key, c.key) for key, _ in t.figure_rows() for c in cols),)
+    return Grid(tid, (tuple(head1), tuple(head2), tuple(head3)), body)
 
 
-_BUILDERS = {"二": _grid_二, "三": _grid_三, "四": _grid_四}
+_BUILDERS = {"blocks": _grid_blocks, "tree": _grid_tree, "groups": _grid_groups}  # by the table's shape
 
 
 def table_grid(fmt: Format, table: str, ay: AgencyYear | None = None) -> Grid:
     """The official layout of table 二, 三 or 四, filled with ``ay``'s figures when given."""
-    return _BUILDERS[table](fmt, ay)
-
-
-def _table(fmt: Format, table: str) -> Table:
-    return fmt.table(table)
+    return _BUILDERS[fmt.table(table).shape](fmt, table, ay)

@@ -1,0 +1,61 @@
+"""Rules on the report as a document: every section written, the form prescribed for its year, the
+publication date."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import TYPE_CHECKING
+
+from report_kit.checks._core import Finding, rule
+from report_kit.checks._prose import _section_num
+from report_kit.errors import FormatError
+from report_kit.formats import Format, format_for_year
+
+if TYPE_CHECKING:
+    from report_kit.model import AgencyYear
+
+@rule("TEXT-EMPTY", "error", "章节缺失或为空", "一、五、六部分的分析文字都应填写（无内容时写明“无”）")
+def empty_sections(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
+    for key in ay.fmt.text_keys:
+        if not (ay.text.get(key) or "").strip():
+            title = ay.fmt.section(key).title
+            yield Finding("TEXT-EMPTY", "error", _section_num(ay, key), title,
+                          f"“{title}”部分没有内容；如确无可报告事项，请写明“无”。", key=key)
+
+
+def _prescribed(year: int) -> Format | None:
+    """The form prescribed for ``year`` (the newest that covers it), None when no form does."""
+    try:
+        return format_for_year(year)
+    except FormatError:
+        return None
+
+
+@rule("FORMAT-YEAR", "error", "格式与年度不符",
+      "2019、2020年度使用国办公开办函〔2019〕60号格式；2021年度起使用国办公开办函〔2021〕30号格式")
+def format_year(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
+    right = _prescribed(ay.year)
+    if right is None or right.id != ay.fmt.id:
+        yield Finding(
+            "FORMAT-YEAR", "error", "二", "报告格式",
+            f"{ay.year}年度报告应使用{right.notice if right else '适用的'}格式，但本报告使用的是{ay.fmt.notice}格式。",
+            expected=right.id if right else None, actual=ay.fmt.id, key="format")
+
+
+@rule("PUBLISH-DATE", "error", "发布日期",
+      "发布日期应晚于统计期末，且不晚于法定期限（《条例》第四十九条：部门1月31日，本级政府3月31日）")
+def publish_date(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
+    if ay.published is None:
+        return
+    close = date(ay.year, 12, 31)
+    deadline = date(ay.year + 1, 3, 31) if ay.body == "government" else date(ay.year + 1, 1, 31)
+    who = "本级人民政府" if ay.body == "government" else "政府部门"
+    if ay.published <= close:
+        yield Finding("PUBLISH-DATE", "error", "一", "发布日期",
+                      f"发布日期{ay.published.isoformat()}早于统计期末{close.isoformat()}，年度报告不可能在年度结束前发布。",
+                      expected=f"> {close.isoformat()}", actual=ay.published.isoformat(), key="early")
+    elif ay.published > deadline:
+        yield Finding("PUBLISH-DATE", "warning", "一", "发布日期",
+                      f"{who}年度报告应于{deadline.isoformat()}前公布，本报告发布日期为{ay.published.isoformat()}，已逾期。",
+                      expected=f"≤ {deadline.isoformat()}", actual=ay.published.isoformat(), key="late")

@@ -1,0 +1,136 @@
+"""Figures derived from an agency-year's tables, defined once for checks, narrative and the region report.
+
+Every function takes a validated ``AgencyYear`` (and, for year-on-year figures, the previous one) and
+returns numbers, never text, except ``percent`` which formats a share the way reports print it. Rows and
+columns are found by their role in the form (``new``, ``handled_total``, ``corrected`` …) or as the total
+column, never by label, so the same code serves every form.
+
+A blank cell is ``None`` and is never silently taken as 0, with two documented exceptions kept from the
+rules that use them: ``case_sum`` (blanks add nothing) and ``carried_out`` (a blank 总计 falls back to the
+sum of the applicant columns).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from report_kit.formats import Column, Row, Table
+
+if TYPE_CHECKING:
+    from report_kit.model import AgencyYear, Number
+
+APPLICATIONS = "三"  # 收到和处理政府信息公开申请情况
+CASES = "四"  # 行政复议、行政诉讼情况
+
+
+def total_column(table: Table) -> Column:
+    """The table's 总计 column (tables 三 and 四); every form declares one (checked when it is loaded)."""
+    col = table.total_column
+    if col is None:
+        raise KeyError(f"table {table.id} has no total column")
+    return col
+
+
+def total(ay: AgencyYear, table_id: str, row_key: str) -> Number | None:
+    """A row's figure in the 总计 column."""
+    return ay.get(table_id, row_key, total_column(ay.fmt.table(table_id)).key)
+
+
+def applicant_sum(ay: AgencyYear, row_key: str) -> int | None:
+    """Sum of table 三's applicant columns (all but 总计) in one row; None when every one is blank."""
+    t = ay.fmt.table(APPLICATIONS)
+    parts = [ay.get(APPLICATIONS, row_key, c.key) for c in t.columns if not c.total]
+    return None if all(p is None for p in parts) else sum(int(p or 0) for p in parts)
+
+
+@dataclass(frozen=True)
+class Applications:
+    """Table 三's totals (总计 column): the balance 新收 + 上年结转 = 办理结果总计 + 结转下年度."""
+
+    new: int | None  # 一、本年新收
+    carried_in: int | None  # 二、上年结转
+    handled: int | None  # 三、（七）总计
+    carried_out: int | None  # 四、结转下年度继续办理
+
+    @property
+    def received(self) -> int | None:
+        """新收 + 上年结转: what reports call 受理 or "含上年结转"; None when either is blank."""
+        return None if self.new is None or self.carried_in is None else self.new + self.carried_in
+
+
+def applications(ay: AgencyYear) -> Applications:
+    """Table 三's four balance figures in the 总计 column (None where blank)."""
+    t = ay.fmt.table(APPLICATIONS)
+    new, carried_in, handled, carried_out = (
+        total(ay, APPLICATIONS, t.key_of(role)) for role in ("new", "carried_in", "handled_total", "carried_out"))
+    return Applications(new, carried_in, handled, carried_out)  # type: ignore[arg-type]
+
+
+def carried_out(ay: AgencyYear) -> int | None:
+    """结转下年度继续办理: the 总计 column, or the sum of the applicant columns when 总计 is blank."""
+    key = ay.fmt.table(APPLICATIONS).key_of("carried_out")
+    value = total(ay, APPLICATIONS, key)
+    return int(value) if value is not None else applicant_sum(ay, key)
+
+
+def outcome_groups(ay: AgencyYear) -> list[tuple[str, int | None]]:
+    """Table 三's outcomes （一）…（六） by name (予以公开, 不予公开 …) in the 总计 column, in the form's order.
+
+    A group with items (（三）不予公开 1.…8.) is the sum of its items; None when any item is blank.
+    """
+    t = ay.fmt.table(APPLICATIONS)
+    group = t.parent_of(t.key_of("handled_total"))
+    col = total_column(t).key
+    out: list[tuple[str, int | None]] = []
+    for item in group.children if group else ():
+        if item.role == "handled_total":
+            continue
+        values = [ay.get(APPLICATIONS, r.key, col) for r, _ in item.walk() if r.key]
+        out.append((item.label.split("（")[0], None if None in values else sum(int(v) for v in values)))  # type: ignore[arg-type]
+    return out
+
+
+def case_groups(ay: AgencyYear) -> list[tuple[Row, Number | None]]:
+    """Table 四's groups (行政复议, then the 行政诉讼 groups) with their 总计."""
+    t = ay.fmt.table(CASES)
+    return [(g, total(ay, CASES, key)) for key, g in t.figure_rows()]
+
+
+def reviews_and_lawsuits(ay: AgencyYear) -> tuple[int | None, int | None]:
+    """(行政复议 总计, 行政诉讼 总计 over its groups); a sum is None when any addend is blank."""
+    groups = [v for _, v in case_groups(ay)]
+    suits = groups[1:]
+    return groups[0], None if None in suits else sum(int(v) for v in suits)  # type: ignore[arg-type]
+
+
+def case_sum(ay: AgencyYear, role: str | None = None) -> int:
+    """Sum over table 四's groups of the column with ``role`` (None: 总计); blank cells add nothing."""
+    t = ay.fmt.table(CASES)
+    col = next(c for c in t.columns if (c.role == role if role else c.total)).key
+    return sum(int(ay.get(CASES, key, col) or 0) for key, _ in t.figure_rows())
+
+
+def percent(part: Number | None, base: Number | None) -> str:
+    """A share as reports print it ('40.00%'); '—' when the base is 0 or unknown (never 0% or 100% by accident)."""
+    if part is None or not base:
+        return "—"
+    return f"{100 * part / base:.2f}%"
+
+
+def carry_over(ay: AgencyYear, previous: AgencyYear | None) -> list[tuple[Column, int | None, int | None]]:
+    """This year's 上年结转 against last year's 结转下年度, per applicant column both forms share.
+
+    Empty unless ``previous`` is the year just before: (column, this year's figure, last year's figure).
+    """
+    if previous is None or previous.year != ay.year - 1:
+        return []
+    t, pt = ay.fmt.table(APPLICATIONS), previous.fmt.table(APPLICATIONS)
+    this_in, last_out = t.key_of("carried_in"), pt.key_of("carried_out")
+    shared = {c.key for c in pt.columns}
+    return [(col, ay.get(APPLICATIONS, this_in, col.key), previous.get(APPLICATIONS, last_out, col.key))  # type: ignore[misc]
+            for col in t.columns if col.key in shared]
+
+
+__all__ = ["Applications", "applicant_sum", "applications", "carried_out", "carry_over", "case_groups", "case_sum",
+           "outcome_groups", "percent", "reviews_and_lawsuits", "total", "total_column"]
