@@ -17,6 +17,7 @@ from typing import Any
 import nbformat
 import pytest
 
+from report_kit import kernels
 from report_kit.batch import _warm, run_batch
 from report_kit.batch._demo import demo_tree
 from report_kit.errors import NotebookExecutionError
@@ -247,7 +248,7 @@ def test_no_kernel_outlives_its_worker(tmp_path: Path, monkeypatch: pytest.Monke
     finally:
         _warm.shutdown_all()
     assert _marked_kernels(marker) == []
-    assert not warm.home.exists()  # connection file and sockets
+    assert not warm.connection_file.exists()  # and its sockets beside it
 
     # a batch whose second agency kills its worker (and with it the pool): the kernels of that worker and
     # of the worker the broken pool terminates end with them; the rest of the batch still builds
@@ -263,26 +264,26 @@ def test_no_kernel_outlives_its_worker(tmp_path: Path, monkeypatch: pytest.Monke
     assert "2 built" in out.stdout, out.stdout + out.stderr
     assert _none_left(marker) == []
     # a killed worker cleans nothing up; each kernel start (here, the retries') removes dead workers' folders
-    _warm.sweep()
+    kernels.sweep()
     assert [home for home in _homes() if not _alive(home)] == []
 
 
 def _homes() -> list[Path]:
-    return list(Path(tempfile.gettempdir()).glob(f"{_warm.HOME_PREFIX}*-*"))
+    return list(Path(tempfile.gettempdir()).glob(f"{kernels.HOME_PREFIX}*-*"))
 
 
 def _alive(home: Path) -> bool:
-    return Path(f"/proc/{home.name[len(_warm.HOME_PREFIX):].split('-')[0]}").exists()
+    return Path(f"/proc/{home.name[len(kernels.HOME_PREFIX):].split('-')[0]}").exists()
 
 
 def test_sweep_removes_only_the_folders_of_dead_workers() -> None:
     finished = subprocess.Popen(["true"])  # its pid stands for a worker that no longer exists
     finished.wait()
-    dead = Path(tempfile.mkdtemp(prefix=f"{_warm.HOME_PREFIX}{finished.pid}-"))
+    dead = Path(tempfile.mkdtemp(prefix=f"{kernels.HOME_PREFIX}{finished.pid}-"))
     (dead / "ipc-1").write_text("")
-    live = Path(tempfile.mkdtemp(prefix=f"{_warm.HOME_PREFIX}{os.getpid()}-"))
+    live = Path(tempfile.mkdtemp(prefix=f"{kernels.HOME_PREFIX}{os.getpid()}-"))
     try:
-        assert dead in _warm.sweep()
+        assert dead in kernels.sweep()
         assert not dead.exists()
         assert live.exists()
     finally:

@@ -60,6 +60,7 @@ class _Job:
     to: tuple[str, ...]
     force: bool
     reuse_kernel: int = 0  # > 0: the worker's warm kernel, recycled after this many agencies
+    kernel_start: str | None = None  # "fork" / "spawn" (report_kit.kernels); None: the platform's default
 
 
 def _skip(job: _Job) -> AgencyStatus | None:
@@ -96,7 +97,8 @@ def _build_one(job: _Job) -> AgencyStatus:
             result = _warm.run(job.params, job.outputs, job.template, job.kernel, job.timeout, job.to,
                                recycle_after=job.reuse_kernel)
         else:
-            result = pipeline.run(job.params, job.outputs, job.template, job.kernel, job.timeout, job.to)
+            result = pipeline.run(job.params, job.outputs, job.template, job.kernel, job.timeout, job.to,
+                                  job.kernel_start)
         atomic_write_text(target / STAMP, digest + "\n")  # last: a stamp always describes finished outputs
         return AgencyStatus(job.params, ay.year, ay.slug, ay.agency, "built", "", time.monotonic() - start,
                             result.findings, target)
@@ -151,7 +153,7 @@ def run_batch(paths: Sequence[Path], outputs: Path, template: Path, *, jobs: int
               kernel: str | None = None, timeout: float = 600, to: Sequence[str] = (), force: bool = False,
               registry: dict[str, Agency] | None = None, year: int | None = None,
               on_done: Callable[[AgencyStatus], None] | None = None, scheduler: str | None = None,
-              reuse_kernel: int = 0) -> BatchResult:
+              reuse_kernel: int = 0, kernel_start: str | None = None) -> BatchResult:
     """Build every params file in ``paths``; registered agencies without params for ``year`` are missing.
 
     ``reuse_kernel=N`` (> 0): each worker runs its agencies in one kernel, reset in between, recycled every N.
@@ -166,7 +168,7 @@ def run_batch(paths: Sequence[Path], outputs: Path, template: Path, *, jobs: int
 
     todo: list[_Job] = []
     for p in paths:
-        job = _Job(p, outputs, template, kernel, timeout, tuple(to), force, reuse_kernel)
+        job = _Job(p, outputs, template, kernel, timeout, tuple(to), force, reuse_kernel, kernel_start)
         settled = _skip(job)  # invalid params are reported first: they say what to fix in the file
         if settled is None and registry is not None and p.stem not in registry:
             settled = AgencyStatus(p, _year_of(p), p.stem, "", "failed",

@@ -30,24 +30,21 @@ import ast
 import atexit
 import contextlib
 import os
-import shutil
 import signal
-import tempfile
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from report_kit import kernels, pipeline
 from report_kit import params as params_io
-from report_kit import pipeline
 from report_kit.errors import PipelineError
 
 ENGINE = "report_kit_warm"
 DEFAULT_RECYCLE = 20
 START_TIMEOUT = 60.0  # papermill's default start_timeout
 RESET_TIMEOUT = 60.0
-HOME_PREFIX = "rk-kernel-"  # + worker pid: the folder of a kernel's connection file and sockets
 SNAPSHOT_MODULE = "_report_kit_snapshot"  # lives in sys.modules, out of reach of a namespace reset
 # imported lazily by report_kit.notebook while the template runs; importing them up front is the warm part
 WARM_IMPORTS = ("IPython.display", "pandas", "report_kit.checks", "report_kit.narrative", "report_kit.notebook",
@@ -200,7 +197,7 @@ if "pandas" in __import__("sys").modules:  # pandas' text and HTML table display
 class WarmKernel:
     km: Any  # jupyter_client AsyncKernelManager
     kc: Any  # its AsyncKernelClient, shared by the hidden commands and nbclient
-    home: Path  # private folder: connection file and IPC sockets
+    connection_file: Path  # in this process's kernel folder, beside its IPC sockets
     key: tuple[str, str]  # kernel name, working directory
     runs: int = 0
 
@@ -233,33 +230,10 @@ def _hidden(kernel: WarmKernel, code: str, timeout: float, what: str) -> None:
         raise PipelineError(f"the reused kernel's {what} failed: {content.get('ename')}: {content.get('evalue')}")
 
 
-def sweep() -> list[Path]:
-    """Remove the kernel folders of workers that were killed (SIGKILL, or the SIGTERM of a broken pool):
-    nothing ran their cleanup. Their kernels left on their own (ipykernel polls its parent)."""
-    removed = []
-    for home in Path(tempfile.gettempdir()).glob(f"{HOME_PREFIX}*-*"):
-        pid = home.name[len(HOME_PREFIX):].split("-", 1)[0]
-        try:
-            if not pid.isdigit() or home.stat().st_uid != os.getuid():
-                continue
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
-            shutil.rmtree(home, ignore_errors=True)
-            removed.append(home)
-        except OSError:  # alive under another user, or already gone
-            continue
-    return removed
-
-
 def _start(kernel_name: str, cwd: Path, modules: Sequence[str]) -> WarmKernel:
-    from jupyter_client.manager import AsyncKernelManager
-
-    sweep()
-    home = Path(tempfile.mkdtemp(prefix=f"{HOME_PREFIX}{os.getpid()}-"))
-    # Unix-domain sockets in a folder of our own: no TCP port to race for between concurrent workers
-    km = AsyncKernelManager(kernel_name=kernel_name, transport="ipc", connection_file=str(home / "kernel.json"),
-                            ip=str(home / "ipc"))
-    kernel = WarmKernel(km, None, home, (kernel_name, str(cwd)))
+    # a spawned kernel (it serves many agencies, so forking buys little), with no CPU limit: it is recycled
+    km = kernels.manager_class("spawn")(kernel_name=kernel_name)
+    kernel = WarmKernel(km, None, Path(km.connection_file), (kernel_name, str(cwd)))
     try:
         # nbclient passes the same in-memory history file: parallel kernels never lock a shared sqlite file
         _run_sync(km.start_kernel, cwd=str(cwd), extra_arguments=["--HistoryManager.hist_file=:memory:"])
@@ -296,7 +270,9 @@ def _stop(kernel: WarmKernel) -> None:
         if pid is not None:  # not reaped, so the id is still the kernel's: its own session, started for it
             with contextlib.suppress(OSError):
                 os.killpg(pid, signal.SIGKILL)
-    shutil.rmtree(kernel.home, ignore_errors=True)
+    with contextlib.suppress(Exception):
+        kernel.km.cleanup_connection_file()
+        kernel.km.cleanup_ipc_files()
 
 
 def shutdown_all() -> None:

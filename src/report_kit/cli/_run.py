@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from report_kit import pipeline, publish
+from report_kit import kernels, pipeline, publish
 from report_kit.errors import ReportKitError
 
 
@@ -14,7 +14,11 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--outputs", default="outputs", type=Path, help="outputs root (default: outputs)")
     p.add_argument("--template", type=Path, help="template notebook (default: notebooks/annual_report.ipynb)")
     p.add_argument("--kernel", help="Jupyter kernel name (default: the template's kernel)")
-    p.add_argument("--timeout", type=float, default=600, help="seconds per cell before giving up")
+    p.add_argument("--timeout", type=float, default=600,
+                   help="seconds per cell before giving up; a kernel also gets that much CPU time per cell")
+    p.add_argument("--kernel-start", choices=kernels.START_METHODS, default=None,
+                   help="fork: each kernel is forked from a parent that has imported everything (Linux 5.3+); "
+                        "spawn: a new interpreter per kernel (default)")
     p.add_argument("--to", default="", metavar="FORMATS",
                    help="also write report.docx and/or report.pdf, e.g. --to docx,pdf (review.html is always written)")
 
@@ -53,7 +57,7 @@ def _summary(result: pipeline.RunResult) -> str:
 
 def run(args: argparse.Namespace) -> int:
     result = pipeline.run(args.params, args.outputs, args.template, args.kernel, args.timeout,
-                          publish.parse_formats(args.to))
+                          publish.parse_formats(args.to), args.kernel_start)
     print(_summary(result))
     return 0
 
@@ -80,7 +84,7 @@ def build(args: argparse.Namespace) -> int:
         result = run_batch(paths, args.outputs, template, jobs=args.jobs, kernel=args.kernel, timeout=args.timeout,
                            to=formats, force=args.force, registry=registry, year=args.year,
                            on_done=reporter.done, scheduler=args.scheduler,
-                           reuse_kernel=args.reuse_kernel or 0)
+                           reuse_kernel=args.reuse_kernel or 0, kernel_start=args.kernel_start)
         index = write_index(args.outputs, result.statuses)
     failed = [s for s in result.statuses if s.status == "failed"]
     strict_errors = [s for s in result.statuses
