@@ -274,18 +274,3 @@ def _homes() -> list[Path]:
 
 def _alive(home: Path) -> bool:
     return Path(f"/proc/{home.name[len(kernels.HOME_PREFIX):].split('-')[0]}").exists()
-
-
-def test_sweep_removes_only_the_folders_of_dead_workers() -> None:
-    finished = subprocess.Popen(["true"])  # its pid stands for a worker that no longer exists
-    finished.wait()
-    dead = Path(tempfile.mkdtemp(prefix=f"{kernels.HOME_PREFIX}{finished.pid}-"))
-    (dead / "ipc-1").write_text("")
-    live = Path(tempfile.mkdtemp(prefix=f"{kernels.HOME_PREFIX}{os.getpid()}-"))
-    try:
-        assert dead in kernels.sweep()
-        assert not dead.exists()
-        assert live.exists()
-    finally:
-        shutil.rmtree(live, ignore_errors=True)
-        shutil.rmtree(dead, ignore_errors=True)
