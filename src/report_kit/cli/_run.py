@@ -17,8 +17,8 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--timeout", type=float, default=600,
                    help="seconds per cell before giving up; a kernel also gets that much CPU time per cell")
     p.add_argument("--kernel-start", choices=kernels.START_METHODS, default=None,
-                   help="fork: each kernel is forked from a parent that has imported everything (Linux 5.3+); "
-                        "spawn: a new interpreter per kernel (default)")
+                   help="fork: each kernel is forked from a parent that has imported everything (the default on "
+                        "Linux 5.3+); spawn: a new interpreter per kernel (the default elsewhere)")
     p.add_argument("--to", default="", metavar="FORMATS",
                    help="also write report.docx and/or report.pdf, e.g. --to docx,pdf (review.html is always written)")
 
