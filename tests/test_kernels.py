@@ -279,3 +279,22 @@ def test_small_tree_builds_on_both_routes_are_byte_identical(tmp_path: Path) -> 
     assert len([p for p in outs["fork"] if p.name == "report.html"]) == 3
     assert len([p for p in outs["fork"] if p.name == "report.ipynb"]) == 3
     assert [p for p in outs["fork"] if outs["fork"][p] != outs["spawn"][p]] == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("start", STARTS)
+def test_a_kernel_that_dies_says_how(tmp_path: Path, start: str) -> None:
+    import nbformat
+
+    from report_kit import params as params_io
+    from report_kit import pipeline
+
+    nb = nbformat.read(TEMPLATE, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)",
+                                              metadata={"tags": ["review"]}))
+    template = tmp_path / "dies" / "annual_report.ipynb"
+    template.parent.mkdir()
+    nbformat.write(nb, template)
+    seed = ROOT / "params" / "2019" / "zhuzhou-county-kgxj.yaml"
+    with pytest.raises(PipelineError, match=r"Kernel died \(the kernel was killed by SIGKILL\)"):
+        pipeline.execute(template, pipeline.parameters_for(seed, params_io.load(seed)), None, 60, start)

@@ -141,7 +141,8 @@ def execute(template: Path, parameters: dict[str, Any], kernel_name: str | None 
     except PapermillExecutionError as exc:
         raise _execution_error(exc, Path(parameters["params_path"])) from None
     except (RuntimeError, TimeoutError, OSError) as exc:
-        raise PipelineError(f"{parameters['params_path']}: notebook execution failed: {exc}") from None
+        raise PipelineError(f"{parameters['params_path']}: notebook execution failed: {exc}{kernels.death_note()}"
+                            ) from None
 
 
 def run(params_path: str | Path, outputs: str | Path = "outputs", template: Path | None = None,

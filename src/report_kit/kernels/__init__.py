@@ -31,7 +31,7 @@ START_METHODS = ("fork", "spawn")
 PRELOAD = ("pandas", "pandas.io.formats.html", "pandas.io.formats.string", "report_kit", "report_kit.checks",
            "report_kit.narrative", "report_kit.notebook", "report_kit.render")
 
-__all__ = ["HOME_PREFIX", "START_METHODS", "cpu_budget", "default_start", "fork_available", "home",
+__all__ = ["HOME_PREFIX", "START_METHODS", "cpu_budget", "death_note", "default_start", "fork_available", "home",
            "manager_class", "manager_for", "stop_fork_parent", "sweep"]
 
 
@@ -86,6 +86,15 @@ def _template_code(template: Path) -> tuple[int, list[str]]:
             elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
                 names.append(node.module)
     return len(cells), names
+
+
+def death_note() -> str:
+    """Why the kernel of this thread's last notebook died, as a clause for an error message ('' if unknown)."""
+    from report_kit.kernels._limits import describe_exit
+    from report_kit.kernels._provisioners import last_exit
+
+    code = last_exit()
+    return "" if code is None else f" (the kernel {describe_exit(code)})"
 
 
 def stop_fork_parent() -> None:

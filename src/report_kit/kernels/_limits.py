@@ -85,12 +85,12 @@ def arm(cpu_seconds: int | None) -> None:
 def describe_exit(code: int | None) -> str:
     """A kernel's exit status in words, for the message of an agency whose kernel died."""
     if code is None:
-        return "still running"
+        return "is still running"
     if code == EXIT_CPU:
-        return "stopped by its CPU limit (derived from --timeout)"
+        return "was stopped by its CPU limit (from --timeout: that many CPU seconds per cell)"
     if code < 0:
         try:
-            return f"killed by {signal.Signals(-code).name}"
+            return f"was killed by {signal.Signals(-code).name}"
         except ValueError:
-            return f"killed by signal {-code}"
+            return f"was killed by signal {-code}"
     return f"exited with status {code}"

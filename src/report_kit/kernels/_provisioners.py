@@ -14,6 +14,7 @@ import contextlib
 import functools
 import os
 import sys
+import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -22,6 +23,12 @@ from jupyter_client.provisioning import LocalProvisioner
 from report_kit.kernels import _fork, _limits
 
 LAUNCHERS = ("ipykernel_launcher", "ipykernel")
+_last = threading.local()  # how this thread's last kernel ended, for the message of an agency whose kernel died
+
+
+def last_exit() -> int | None:
+    """The exit code of the last kernel this thread saw end on its own (not shut down by us), if any."""
+    return getattr(_last, "code", None)
 
 
 class SpawnProvisioner(LocalProvisioner):  # type: ignore[misc]
@@ -30,6 +37,7 @@ class SpawnProvisioner(LocalProvisioner):  # type: ignore[misc]
     _pidfd: int = -1
 
     async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
+        _last.code = None
         if os.name == "posix":
             # runs in the new process between fork and exec; the ctypes function was resolved beforehand
             kwargs["preexec_fn"] = functools.partial(_limits.arm, self.cpu_seconds)
@@ -37,6 +45,22 @@ class SpawnProvisioner(LocalProvisioner):  # type: ignore[misc]
         if _fork.available() and self.process is not None:
             self._pidfd = os.pidfd_open(self.process.pid)  # our own unreaped child: the id cannot be reused
         return info
+
+    _stopping = False  # we killed it: its end says nothing about the notebook
+
+    async def poll(self) -> int | None:
+        code = await super().poll()
+        if code is not None and self.process is not None and not self._stopping:
+            _last.code = code  # it ended by itself (or by its limits), not by us
+        return code
+
+    async def kill(self, restart: bool = False) -> None:
+        self._stopping = True
+        await super().kill(restart=restart)
+
+    async def terminate(self, restart: bool = False) -> None:
+        self._stopping = True
+        await super().terminate(restart=restart)
 
     async def exited(self) -> None:
         """Wait until the kernel process has exited (without a polling loop where a pidfd exists)."""
@@ -97,6 +121,7 @@ class ForkProvisioner(SpawnProvisioner):
         if parts is None:
             return await super().launch_kernel(cmd, **kwargs)
         python, args = parts
+        _last.code = None
         env = dict(kwargs.get("env") or os.environ)
         env["JPY_PARENT_PID"] = str(os.getpid())  # what jupyter_client's launcher sets for a spawned kernel
         cwd = str(kwargs.get("cwd") or os.getcwd())
