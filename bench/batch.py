@@ -6,7 +6,6 @@
 2. `report-kit build --kernel-start spawn --jobs 1` and with all cores (a new interpreter per kernel);
 3. `report-kit build --kernel-start fork --jobs 1` and with all cores (kernels forked from a pre-imported
    parent: the default on Linux);
-4. `report-kit build --reuse-kernel` with all cores, while that mode exists;
 then a no-change rebuild. For each: wall seconds per agency, CPU seconds per agency and the speed-up
 against the naive loop. CPU is counted two ways:
 
@@ -187,9 +186,6 @@ def main() -> None:
             f"build spawn --jobs {jobs}": build("sN", "--kernel-start", "spawn", "--jobs", str(jobs)),
             f"build fork --jobs {jobs}": build("fN", "--kernel-start", "fork", "--jobs", str(jobs)),
         })
-        if "--reuse-kernel" in subprocess.run([BIN / "report-kit", "build", "--help"], capture_output=True,
-                                              text=True).stdout:
-            ways[f"build --reuse-kernel --jobs {jobs}"] = build("rN", "--reuse-kernel", "--jobs", str(jobs))
         results = {name: measure(fn) for name, fn in ways.items()}
         rebuild = measure(build("fN", "--jobs", str(jobs)))
         sample = files[: min(len(files), 11)]

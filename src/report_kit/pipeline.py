@@ -124,7 +124,7 @@ def _execution_error(exc: Exception, params_path: Path) -> NotebookExecutionErro
 def execute(template: Path, parameters: dict[str, Any], kernel_name: str | None = None,
             timeout: float | None = None, kernel_start: str | None = None, **engine: Any) -> nbformat.NotebookNode:
     """Papermill run of ``template`` in a new kernel (``kernel_start``: "fork", "spawn", None for the default);
-    ``engine``: papermill engine arguments (batch/_warm.py passes its kernel)."""
+    ``engine``: further papermill engine arguments."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
 

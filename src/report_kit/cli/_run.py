@@ -40,10 +40,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     b.add_argument("--executor", choices=["local", "dask"], default="local",
                    help="local worker processes (default) or a Dask distributed cluster")
     b.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (with --executor dask)")
-    b.add_argument("--reuse-kernel", type=int, nargs="?", const=20, default=None, metavar="N",
-                   help="fast mode: the agencies of a worker share one kernel, with a reset between them (namespace, "
-                        "environment, working directory, sys.path, new modules, pandas options); it is recycled "
-                        "every N agencies (default 20) and after any failure. Default: a fresh kernel per agency")
     _common(b)
     b.set_defaults(func=build)
 
@@ -76,15 +72,12 @@ def build(args: argparse.Namespace) -> int:
     formats = publish.parse_formats(args.to)  # a bad --to fails before any kernel starts
     if (args.executor == "dask") != bool(args.scheduler):
         raise ReportKitError("--executor dask and --scheduler ADDRESS go together")
-    if args.reuse_kernel is not None and args.reuse_kernel < 1:
-        raise ReportKitError(f"--reuse-kernel N: N is how many agencies share a kernel (1 or more), got "
-                             f"{args.reuse_kernel}")
     template = (args.template or pipeline.default_template()).resolve()
     with BuildLock(args.outputs), Reporter(len(paths)) as reporter:
         result = run_batch(paths, args.outputs, template, jobs=args.jobs, kernel=args.kernel, timeout=args.timeout,
                            to=formats, force=args.force, registry=registry, year=args.year,
                            on_done=reporter.done, scheduler=args.scheduler,
-                           reuse_kernel=args.reuse_kernel or 0, kernel_start=args.kernel_start)
+                           kernel_start=args.kernel_start)
         index = write_index(args.outputs, result.statuses)
     failed = [s for s in result.statuses if s.status == "failed"]
     strict_errors = [s for s in result.statuses
