@@ -233,6 +233,7 @@ def test_a_kernel_stuck_in_c_code_is_gone_when_its_build_or_parent_is_killed(tmp
                                 stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
         try:
             kernel = _stuck_kernel(tag, proc, mark)
+            owners = {p.pid for p in tagged_processes(tag)}
             if victim == "build":
                 os.killpg(proc.pid, signal.SIGKILL)  # the build's process group: a kernel has a session of its own
             else:
@@ -251,6 +252,12 @@ def test_a_kernel_stuck_in_c_code_is_gone_when_its_build_or_parent_is_killed(tmp
                 os.kill(p.pid, signal.SIGKILL)
     assert not survived, f"kernel {kernel} still running 10 s after its {victim} was killed"
     assert left == []
+    # nothing the killed processes cleaned up stays: their kernel folders (connection files with the
+    # kernels' keys, sockets) go with the next sweep, which every kernel start runs
+    kernels.sweep()
+    folders = [f.name for f in Path(tempfile.gettempdir()).glob(f"{kernels.HOME_PREFIX}*-*")
+               if f.name[len(kernels.HOME_PREFIX):].split("-")[0] in {str(pid) for pid in owners}]
+    assert folders == []
 
 
 def _running(pid: int) -> bool:

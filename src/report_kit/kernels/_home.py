@@ -51,10 +51,23 @@ def sweep() -> list[Path]:
         try:
             if not pid.isdigit() or folder.is_symlink() or folder.stat().st_uid != os.getuid():
                 continue
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
+        except OSError:  # already gone
+            continue
+        if _gone(int(pid)):
             shutil.rmtree(folder, ignore_errors=True)
             removed.append(folder)
-        except OSError:  # alive under another user, or the folder is already gone
-            continue
     return removed
+
+
+def _gone(pid: int) -> bool:
+    """No such process, or only its zombie (a killed worker whose new parent has not reaped it yet)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # alive under another user
+        return False
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except (OSError, IndexError):  # no /proc: it is alive as far as we can tell
+        return False
