@@ -6,12 +6,17 @@ Writes N synthetic params files (two consecutive years, so the cross-year rules 
   baseline A: parsing every file with ruamel.yaml's safe loader (the floor for any YAML tool);
   baseline B: parsing + validating (params.load) without rules;
   report-kit check: load + every rule, in-process, as the CLI does;
-and prints wall seconds, files per second and the ratios check/A and check/B.
+and prints wall seconds, files per second and the ratios check/A and check/B. Then how long a short
+command takes from a cold start, as a pre-commit hook runs it (a new interpreter each time, median of
+five): `report-kit check` of one file and `report-kit rules`, against `python -c "import report_kit"`
+(the floor for any command) and `python -c pass`.
 """
 
 from __future__ import annotations
 
 import argparse
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -69,6 +74,30 @@ def main() -> None:
     for name, t in steps:
         print(f"{name:<34}{t:>9.2f}{len(paths) / t:>10.0f}")
     print(f"ratios: check/A = {c / a:.2f}, check/B = {c / b:.2f}")
+    startup()
+
+
+def startup() -> None:
+    seed = Path(__file__).resolve().parent.parent / "params" / "2019" / "zhuzhou-county-kgxj.yaml"
+    cli = "import sys; from report_kit.cli import main; sys.exit(main(sys.argv[1:]))"
+    commands = {
+        "python -c pass": [sys.executable, "-c", "pass"],
+        "import report_kit": [sys.executable, "-c", "import report_kit"],
+        "report-kit check (one file)": [sys.executable, "-c", cli, "check", str(seed)],
+        "report-kit rules": [sys.executable, "-c", cli, "rules"],
+    }
+    times = {}
+    for name, cmd in commands.items():
+        runs = []
+        for _ in range(5):
+            start = time.perf_counter()
+            subprocess.run(cmd, capture_output=True, check=False)
+            runs.append(time.perf_counter() - start)
+        times[name] = statistics.median(runs)
+    base = times["import report_kit"]
+    print(f"{'cold start (median of 5)':<34}{'seconds':>9}{'/ import':>10}")
+    for name, t in times.items():
+        print(f"{name:<34}{t:>9.2f}{t / base:>10.2f}")
 
 
 if __name__ == "__main__":

@@ -72,10 +72,15 @@ class Proc:
     pid: int
     ppid: int
     cmdline: str
+    name: str = ""  # /proc/PID/comm
 
     @property
-    def kernel(self) -> bool:
-        return "ipykernel_launcher" in self.cmdline
+    def kernel(self) -> bool:  # a forked kernel has its fork parent's command line and a name of its own
+        return "ipykernel_launcher" in self.cmdline or self.name == "rk-kernel"
+
+    @property
+    def fork_parent(self) -> bool:
+        return self.name == "rk-fork-parent"
 
 
 def tagged_processes(tag: str) -> list[Proc]:
@@ -89,7 +94,7 @@ def tagged_processes(tag: str) -> list[Proc]:
         try:
             if p.status() == psutil.STATUS_ZOMBIE or p.environ().get(TAG_VAR) != tag:
                 continue
-            out.append(Proc(p.pid, p.ppid(), " ".join(p.cmdline())))
+            out.append(Proc(p.pid, p.ppid(), " ".join(p.cmdline()), p.name()))
         except (psutil.Error, OSError):
             continue
     return out
@@ -107,10 +112,11 @@ def _tagged_proc(tag: str) -> list[Proc]:
             stat = Path(f"/proc/{name}/stat").read_text()
             state, ppid = stat.rsplit(")", 1)[1].split()[:2]
             cmd = Path(f"/proc/{name}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            comm = Path(f"/proc/{name}/comm").read_text().strip()
         except OSError:
             continue
         if state != "Z":
-            out.append(Proc(int(name), int(ppid), cmd.strip()))
+            out.append(Proc(int(name), int(ppid), cmd.strip(), comm))
     return out
 
 

@@ -67,7 +67,8 @@ def _kernels() -> set[int]:
         if pid.isdigit():
             try:
                 cmd = Path(f"/proc/{pid}/cmdline").read_bytes()
-                if b"ipykernel_launcher" in cmd and TAG.encode() in Path(f"/proc/{pid}/environ").read_bytes():
+                kernel = b"ipykernel_launcher" in cmd or Path(f"/proc/{pid}/comm").read_text().strip() == "rk-kernel"
+                if kernel and TAG.encode() in Path(f"/proc/{pid}/environ").read_bytes():
                     out.add(int(pid))
             except OSError:
                 continue
@@ -100,7 +101,8 @@ def test_raise_hang_and_dead_worker_each_fail_alone(tmp_path: Path) -> None:
     template = _template(root, "import os, signal, time\n"
                                "if ay.slug == 'raises': raise ValueError('deliberate failure')\n"
                                "if ay.slug == 'hangs': time.sleep(600)\n"
-                               "if ay.slug == 'killer': os.kill(os.getppid(), signal.SIGKILL)")
+                               # the worker: the kernel's parent, or its fork parent's (the pid is in both)
+                               "if ay.slug == 'killer': os.kill(int(os.environ['JPY_PARENT_PID']), signal.SIGKILL)")
     before = _kernels()
     result = _build(root, "--template", str(template), "--timeout", "5", "--jobs", "2")
     assert result.returncode == 1

@@ -1,8 +1,9 @@
 """Same inputs, same published bytes: two builds of one tree give byte-identical report.html.
 
 The second build differs in everything that must not matter: the params tree sits at another absolute
-path, the outputs go to another folder, the hash seed, time zone and locale differ, and one worker
-instead of two changes the order agencies finish in. report.html, report.docx, the index pages and
+path, the outputs go to another folder, the hash seed, time zone and locale differ, one worker instead
+of two changes the order agencies finish in, and its kernels start the other way (forked from a
+pre-imported parent, or spawned as new interpreters; both orders run). report.html, report.docx, the index pages and
 summary.csv must come out byte for byte the same. The build metadata (params path, start, end and
 duration of the run) is allowed in review.html and report.ipynb only: every line in which the two
 review pages differ carries it, and none of it appears in the published files.
@@ -59,17 +60,22 @@ def _carries(line: str, values: list[str]) -> bool:
     return cut is not None and any(v.startswith(cut.group(1)) for v in values)
 
 
-@pytest.fixture(scope="module")
-def two_builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
+# the two builds start their kernels in different ways too: each route against the other, in both orders
+ROUTES = [pytest.param(("fork", "spawn"), id="fork-then-spawn"), pytest.param(("spawn", "fork"), id="spawn-then-fork")]
+
+
+@pytest.fixture(scope="module", params=ROUTES)
+def two_builds(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
+    start_a, start_b = request.param
     root = tmp_path_factory.mktemp("determinism")
     _tree(root / "a" / "params")
     shutil.copytree(root / "a" / "params", root / "b" / "elsewhere" / "params")
-    first = build(root / "a", "--jobs", "2", "--to", "docx", "--outputs", "out", tag="rk-determinism-a",
-                  PYTHONHASHSEED="0", TZ="UTC", LC_ALL="C.UTF-8")
+    first = build(root / "a", "--jobs", "2", "--to", "docx", "--outputs", "out", "--kernel-start", start_a,
+                  tag="rk-determinism-a", PYTHONHASHSEED="0", TZ="UTC", LC_ALL="C.UTF-8")
     assert first.returncode == 0, first.stderr
     second = build(root / "b", "--params", "elsewhere/params", "--jobs", "1", "--to", "docx", "--outputs",
-                   "../out-b/deeper", tag="rk-determinism-b", PYTHONHASHSEED="4242", TZ="Asia/Shanghai",
-                   LC_ALL="en_US.UTF-8")
+                   "../out-b/deeper", "--kernel-start", start_b, tag="rk-determinism-b", PYTHONHASHSEED="4242",
+                   TZ="Asia/Shanghai", LC_ALL="en_US.UTF-8")
     assert second.returncode == 0, second.stderr
     assert "15 built" in first.stdout and "15 built" in second.stdout
     return root, root / "a" / "out", root / "out-b" / "deeper"

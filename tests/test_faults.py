@@ -7,7 +7,10 @@ phase of it (launch, first worker, first kernel, first output written):
 
 - the whole build process group (what a terminal's hang-up or a container stop does),
 - the build's main process only (an operator's ``kill -9 PID``, the OOM killer),
-- one pool worker, one Jupyter kernel (found among the build's processes by an inherited tag).
+- one pool worker, one Jupyter kernel, one kernel fork parent (found among the build's processes by an
+  inherited tag).
+
+Shots alternate between forked kernels (``--kernel-start fork``) and spawned ones.
 
 After each kill: every visible output is complete (report.html byte-identical to an undisturbed build,
 report.ipynb a valid notebook, pages closed, the input stamp only beside finished outputs), temporary
@@ -44,7 +47,8 @@ from .fuzz_tally import count
 pytestmark = pytest.mark.slow
 
 SEED = 20240817
-KINDS = ("build process group", "build main process", "worker", "kernel")
+KINDS = ("build process group", "build main process", "worker", "kernel", "fork parent")
+ROUTES = ("fork", "spawn")  # shots alternate between the two ways of starting kernels (fork parent kills: fork)
 # kills that landed (a kill aimed after the build already ended is drawn again); fewer for a quick look
 KILLS = int(os.environ.get("RK_FAULT_KILLS", "20"))
 MAX_SHOTS = 36
@@ -61,7 +65,7 @@ class Shot:
     rebuild: tuple[str, ...] | None  # slugs whose stamp is removed first; None: --force
 
 
-ANCHORS = {"start": 3.0, "worker": 2.5, "kernel": 3.0, "output": 1.0}  # longest delay after each, in seconds
+ANCHORS = {"start": 3.0, "worker": 2.5, "kernel": 3.0, "output": 1.0, "fork parent": 3.0}  # longest delay after each
 
 
 def _schedule(rng: random.Random, slugs: list[str]) -> list[Shot]:
@@ -160,7 +164,11 @@ def _strike(proc: subprocess.Popen[bytes], shot: Shot, tag: str, out: Path, laun
 
     def targets(kind: str) -> list[int]:
         procs = tagged_processes(tag)
-        return sorted(p.pid for p in ([p for p in procs if p.kernel] if kind == "kernel" else workers(procs)))
+        if kind == "kernel":
+            return sorted(p.pid for p in procs if p.kernel)
+        if kind == "fork parent":
+            return sorted(p.pid for p in procs if p.fork_parent)
+        return sorted(p.pid for p in workers(procs))
 
     def writing() -> bool:
         return any(p.stat().st_mtime >= launched for p in out.glob("*/*/report.ipynb"))
@@ -205,7 +213,7 @@ def test_kill_loop(tree: tuple[Path, list[str], dict[str, bytes]]) -> None:
     for i, shot in enumerate(_schedule(rng, slugs)):
         if sum(kills.values()) >= KILLS:
             break
-        args = _prepare(out, shot)
+        args = [*_prepare(out, shot), "--kernel-start", "fork" if shot.kind == "fork parent" else ROUTES[i % 2]]
         began, launched = time.monotonic(), time.time()
         tag = f"rk-fault-{os.getpid()}-{i}"
         log = root / f"shot-{i}.log"
@@ -232,7 +240,8 @@ def test_kill_loop(tree: tuple[Path, list[str], dict[str, bytes]]) -> None:
             problems["orphan-kernel"] += [f"still running {p.pid} (parent {p.ppid}): {p.cmdline[:90]}" for p in left]
             kill_all(left)
         text = log.read_text("utf-8", errors="replace")
-        if shot.kind in ("worker", "kernel") and "Traceback" in text:  # the build survived: failures are reported
+        # the build survived: failures are reported, without a traceback
+        if shot.kind in ("worker", "kernel", "fork parent") and "Traceback" in text:
             problems["traceback"].append(f"the disturbed build printed a traceback:\n{text[-1500:]}")
         if not _lock_is_free(out):
             problems["lost-output"].append("the build lock is still held after the build died")

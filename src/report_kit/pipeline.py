@@ -6,21 +6,15 @@ renamed, so a failed run never replaces a good report.
 
 from __future__ import annotations
 
-import atexit
 import json
-import os
-import shutil
-import sys
-import tempfile
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from report_kit import kernels, publish
 from report_kit import params as params_io
-from report_kit import publish
 from report_kit.errors import NotebookExecutionError, OutputPathError, PipelineError
 from report_kit.files import atomic_write_text
 from report_kit.model import AgencyYear
@@ -127,38 +121,10 @@ def _execution_error(exc: Exception, params_path: Path) -> NotebookExecutionErro
     return NotebookExecutionError(f"{params_path}: the template notebook failed at {where}: {ename}: {evalue}")
 
 
-@cache
-def _ipc_home() -> Path:
-    """This process's folder for its kernels' Unix sockets; a killed worker's folder is swept by the next."""
-    from report_kit.batch import _warm  # same folder naming, so one sweep serves both modes
-
-    _warm.sweep()
-    home = Path(tempfile.mkdtemp(prefix=f"{_warm.HOME_PREFIX}{os.getpid()}-"))
-    atexit.register(shutil.rmtree, home, True)
-    return home
-
-
-@cache
-def kernel_manager_class() -> type:
-    """Kernels on Unix-domain sockets (Linux): concurrent kernels of a batch never race for TCP ports and
-    nothing listens on the network. Async, like nbclient's default, so a killed kernel cannot block it."""
-    from jupyter_client.manager import AsyncKernelManager
-
-    if not sys.platform.startswith("linux"):
-        return AsyncKernelManager
-
-    class IPCKernelManager(AsyncKernelManager):
-        def __init__(self, **kwargs: Any) -> None:
-            super().__init__(**kwargs)
-            self.transport = "ipc"
-            self.ip = str(_ipc_home() / f"k-{uuid.uuid4().hex[:12]}")  # socket files end in -<n>, removed at exit
-
-    return IPCKernelManager
-
-
 def execute(template: Path, parameters: dict[str, Any], kernel_name: str | None = None,
-            timeout: float | None = None, **engine: Any) -> nbformat.NotebookNode:
-    """Papermill run of ``template``; ``engine``: papermill engine arguments (batch/_warm.py passes its kernel)."""
+            timeout: float | None = None, kernel_start: str | None = None, **engine: Any) -> nbformat.NotebookNode:
+    """Papermill run of ``template`` in a new kernel (``kernel_start``: "fork", "spawn", None for the default);
+    ``engine``: further papermill engine arguments."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -169,22 +135,25 @@ def execute(template: Path, parameters: dict[str, Any], kernel_name: str | None 
             progress_bar=False, log_output=False, request_save_on_cell_execute=False,
             execution_timeout=timeout, cwd=str(template.parent),
             # every output is in hand when the last cell ends: a graceful shutdown would only wait (~0.35 s)
-            shutdown_kernel="immediate", **{"kernel_manager_class": kernel_manager_class(), **engine},
+            shutdown_kernel="immediate",
+            **{"kernel_manager_class": kernels.manager_for(template, timeout, kernel_start), **engine},
         )
     except PapermillExecutionError as exc:
         raise _execution_error(exc, Path(parameters["params_path"])) from None
     except (RuntimeError, TimeoutError, OSError) as exc:
-        raise PipelineError(f"{parameters['params_path']}: notebook execution failed: {exc}") from None
+        raise PipelineError(f"{parameters['params_path']}: notebook execution failed: {exc}{kernels.death_note()}"
+                            ) from None
 
 
 def run(params_path: str | Path, outputs: str | Path = "outputs", template: Path | None = None,
-        kernel_name: str | None = None, timeout: float | None = 600, to: Sequence[str] = ()) -> RunResult:
+        kernel_name: str | None = None, timeout: float | None = 600, to: Sequence[str] = (),
+        kernel_start: str | None = None) -> RunResult:
     """Build one agency-year's executed notebook, publishable HTML and review.html (+ ``to``: docx, pdf)."""
     params_path = Path(params_path)
     ay = params_io.load(params_path)
     target = output_dir(Path(outputs), ay)
     parameters = parameters_for(params_path, ay)
-    nb = execute(template or default_template(), parameters, kernel_name, timeout)
+    nb = execute(template or default_template(), parameters, kernel_name, timeout, kernel_start)
     return finish(params_path, ay, target, parameters, nb, to)
 
 

@@ -1,9 +1,8 @@
 """Run many agency-years on local worker processes; one failure never stops the batch.
 
-Each agency gets its own fresh kernel (papermill), so isolation between agencies is real. A worker
-that dies takes only its own agency down: the pool is rebuilt and the rest carry on. With
-``reuse_kernel=N`` (fast mode) a worker keeps one kernel, reset between agencies and recycled every N
-agencies and after any failure (``_warm``).
+Each agency gets its own fresh kernel process (papermill; forked from the worker's fork parent where
+available, see ``report_kit.kernels``), so isolation between agencies is real. A worker that dies takes
+only its own agency down: the pool is rebuilt and the rest carry on.
 """
 
 from __future__ import annotations
@@ -59,7 +58,7 @@ class _Job:
     timeout: float
     to: tuple[str, ...]
     force: bool
-    reuse_kernel: int = 0  # > 0: the worker's warm kernel, recycled after this many agencies
+    kernel_start: str | None = None  # "fork" / "spawn" (report_kit.kernels); None: the platform's default
 
 
 def _skip(job: _Job) -> AgencyStatus | None:
@@ -90,13 +89,8 @@ def _build_one(job: _Job) -> AgencyStatus:
     try:
         target = pipeline.output_dir(job.outputs, ay)
         digest = inputs_hash(job.params, params_io.previous_year_path(job.params, ay), job.template, job.to)
-        if job.reuse_kernel:
-            from report_kit.batch import _warm
-
-            result = _warm.run(job.params, job.outputs, job.template, job.kernel, job.timeout, job.to,
-                               recycle_after=job.reuse_kernel)
-        else:
-            result = pipeline.run(job.params, job.outputs, job.template, job.kernel, job.timeout, job.to)
+        result = pipeline.run(job.params, job.outputs, job.template, job.kernel, job.timeout, job.to,
+                              job.kernel_start)
         atomic_write_text(target / STAMP, digest + "\n")  # last: a stamp always describes finished outputs
         return AgencyStatus(job.params, ay.year, ay.slug, ay.agency, "built", "", time.monotonic() - start,
                             result.findings, target)
@@ -151,10 +145,10 @@ def run_batch(paths: Sequence[Path], outputs: Path, template: Path, *, jobs: int
               kernel: str | None = None, timeout: float = 600, to: Sequence[str] = (), force: bool = False,
               registry: dict[str, Agency] | None = None, year: int | None = None,
               on_done: Callable[[AgencyStatus], None] | None = None, scheduler: str | None = None,
-              reuse_kernel: int = 0) -> BatchResult:
+              kernel_start: str | None = None) -> BatchResult:
     """Build every params file in ``paths``; registered agencies without params for ``year`` are missing.
 
-    ``reuse_kernel=N`` (> 0): each worker runs its agencies in one kernel, reset in between, recycled every N.
+    ``kernel_start``: "fork" or "spawn" (report_kit.kernels); None: the platform's default.
     """
     jobs = max(1, jobs or os.cpu_count() or 1)
     statuses: list[AgencyStatus] = []
@@ -166,7 +160,7 @@ def run_batch(paths: Sequence[Path], outputs: Path, template: Path, *, jobs: int
 
     todo: list[_Job] = []
     for p in paths:
-        job = _Job(p, outputs, template, kernel, timeout, tuple(to), force, reuse_kernel)
+        job = _Job(p, outputs, template, kernel, timeout, tuple(to), force, kernel_start)
         settled = _skip(job)  # invalid params are reported first: they say what to fix in the file
         if settled is None and registry is not None and p.stem not in registry:
             settled = AgencyStatus(p, _year_of(p), p.stem, "", "failed",

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from report_kit import pipeline, publish
+from report_kit import kernels, pipeline, publish
 from report_kit.errors import ReportKitError
 
 
@@ -14,7 +14,11 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--outputs", default="outputs", type=Path, help="outputs root (default: outputs)")
     p.add_argument("--template", type=Path, help="template notebook (default: notebooks/annual_report.ipynb)")
     p.add_argument("--kernel", help="Jupyter kernel name (default: the template's kernel)")
-    p.add_argument("--timeout", type=float, default=600, help="seconds per cell before giving up")
+    p.add_argument("--timeout", type=float, default=600,
+                   help="seconds per cell before giving up; a kernel also gets that much CPU time per cell")
+    p.add_argument("--kernel-start", choices=kernels.START_METHODS, default=None,
+                   help="fork: each kernel is forked from a parent that has imported everything (the default on "
+                        "Linux 5.3+); spawn: a new interpreter per kernel (the default elsewhere)")
     p.add_argument("--to", default="", metavar="FORMATS",
                    help="also write report.docx and/or report.pdf, e.g. --to docx,pdf (review.html is always written)")
 
@@ -36,10 +40,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     b.add_argument("--executor", choices=["local", "dask"], default="local",
                    help="local worker processes (default) or a Dask distributed cluster")
     b.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (with --executor dask)")
-    b.add_argument("--reuse-kernel", type=int, nargs="?", const=20, default=None, metavar="N",
-                   help="fast mode: the agencies of a worker share one kernel, with a reset between them (namespace, "
-                        "environment, working directory, sys.path, new modules, pandas options); it is recycled "
-                        "every N agencies (default 20) and after any failure. Default: a fresh kernel per agency")
     _common(b)
     b.set_defaults(func=build)
 
@@ -53,7 +53,7 @@ def _summary(result: pipeline.RunResult) -> str:
 
 def run(args: argparse.Namespace) -> int:
     result = pipeline.run(args.params, args.outputs, args.template, args.kernel, args.timeout,
-                          publish.parse_formats(args.to))
+                          publish.parse_formats(args.to), args.kernel_start)
     print(_summary(result))
     return 0
 
@@ -72,15 +72,12 @@ def build(args: argparse.Namespace) -> int:
     formats = publish.parse_formats(args.to)  # a bad --to fails before any kernel starts
     if (args.executor == "dask") != bool(args.scheduler):
         raise ReportKitError("--executor dask and --scheduler ADDRESS go together")
-    if args.reuse_kernel is not None and args.reuse_kernel < 1:
-        raise ReportKitError(f"--reuse-kernel N: N is how many agencies share a kernel (1 or more), got "
-                             f"{args.reuse_kernel}")
     template = (args.template or pipeline.default_template()).resolve()
     with BuildLock(args.outputs), Reporter(len(paths)) as reporter:
         result = run_batch(paths, args.outputs, template, jobs=args.jobs, kernel=args.kernel, timeout=args.timeout,
                            to=formats, force=args.force, registry=registry, year=args.year,
                            on_done=reporter.done, scheduler=args.scheduler,
-                           reuse_kernel=args.reuse_kernel or 0)
+                           kernel_start=args.kernel_start)
         index = write_index(args.outputs, result.statuses)
     failed = [s for s in result.statuses if s.status == "failed"]
     strict_errors = [s for s in result.statuses
