@@ -41,11 +41,7 @@ LAYERS: dict[str, int] = {
 }
 
 # Known upward imports, each to be removed: keep this list short and say who removes the entry.
-ALLOWED: set[tuple[str, str]] = {
-    # pipeline sweeps kernel folders with batch._warm's function; helper `kernels` moves it into
-    # report_kit.kernels, and the coordinator removes this entry when merging that branch.
-    ("report_kit.pipeline", "report_kit.batch._warm"),
-}
+ALLOWED: set[tuple[str, str]] = set()
 
 
 def _module_name(path: Path) -> str:
