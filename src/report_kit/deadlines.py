@@ -100,9 +100,9 @@ class _Kind:
     deadline_basis: str | None = None
 
 
-def kind(body: str | None, level: str | None) -> Subject:
-    """A subject from a body and level alone (e.g. a params file's ``body``/``level``, without a registry)."""
-    return _Kind(body, level)
+def kind(body: str | None, level: str | None, deadline: str | None = None, basis: str | None = None) -> Subject:
+    """A subject from its parts, e.g. a params file's ``body``/``level`` where the registry says nothing."""
+    return _Kind(body, level, deadline, basis)
 
 
 def _who(body: str | None, level: str | None) -> str:

@@ -172,9 +172,9 @@ def execute(template: Path, parameters: dict[str, Any], kernel_name: str | None 
             shutdown_kernel="immediate", **{"kernel_manager_class": kernel_manager_class(), **engine},
         )
     except PapermillExecutionError as exc:
-        raise _execution_error(exc, Path(parameters["params_path"])) from None
+        raise _execution_error(exc, Path(parameters.get("params_path") or template)) from None
     except (RuntimeError, TimeoutError, OSError) as exc:
-        raise PipelineError(f"{parameters['params_path']}: notebook execution failed: {exc}") from None
+        raise PipelineError(f"{parameters.get('params_path') or template}: notebook execution failed: {exc}") from None
 
 
 def run(params_path: str | Path, outputs: str | Path = "outputs", template: Path | None = None,

@@ -15,7 +15,7 @@ from importlib import import_module
 from report_kit.errors import ReportKitError
 
 # Command modules, in the order `report-kit --help` lists them.
-COMMANDS = ["_new", "_run", "_diff", "_check", "_import", "_demo", "_sheet"]
+COMMANDS = ["_new", "_run", "_diff", "_check", "_import", "_demo", "_sheet", "_region"]
 
 
 def build_parser() -> argparse.ArgumentParser:

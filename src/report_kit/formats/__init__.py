@@ -31,6 +31,7 @@ class Column:
     group: str | None = None  # e.g. 法人或其他组织 over the five organisation columns
     total: bool = False
     role: str | None = None
+    unit: str | None = None  # of an amount, when the form states it (2021: 万元); None: the form gives none
 
 
 @dataclass(frozen=True)
@@ -191,6 +192,7 @@ def _column(d: dict[str, Any]) -> Column:
         group=d.get("group"),
         total=bool(d.get("total", False)),
         role=d.get("role"),
+        unit=d.get("unit"),
     )
 
 
