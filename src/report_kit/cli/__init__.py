@@ -15,7 +15,8 @@ from importlib import import_module
 from report_kit.errors import ReportKitError
 
 # Command modules, in the order `report-kit --help` lists them.
-COMMANDS = ["_new", "_run", "_diff", "_check", "_import", "_demo", "_sheet", "_region"]
+COMMANDS = ["_new", "_run", "_diff", "_check", "_import", "_demo", "_sheet", "_region", "_status", "_approve",
+            "_publish"]
 
 
 def build_parser() -> argparse.ArgumentParser:
