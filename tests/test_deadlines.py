@@ -84,7 +84,7 @@ def test_filing_states() -> None:
     today = date(2025, 2, 10)
     assert filing("a", "甲", due, filed=True, published=date(2025, 1, 31), today=today).state == "on_time"
     late = filing("a", "甲", due, filed=True, published=date(2025, 2, 3), today=today)
-    assert late.state == "late" and late.overdue_days == 3 and late.failing and "逾期3天" in late.label
+    assert late.state == "late" and late.overdue_days == 3 and late.failing and "超期3天" in late.label
     missing = filing("a", "甲", due, filed=False, published=None, today=today)
     assert missing.state == "missing" and missing.overdue_days == 10 and missing.failing
     early = filing("a", "甲", due, filed=False, published=None, today=date(2025, 1, 5))

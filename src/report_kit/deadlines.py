@@ -168,11 +168,17 @@ class Filing:
     @property
     def label(self) -> str:
         base = STATE_LABELS[self.state]
+        days = self.days_text
+        return f"{base}（{days}）" if days else base
+
+    @property
+    def days_text(self) -> str:
+        """How far past the deadline: 超期3天 (published late), 已超期29天 (still missing), or nothing."""
         if self.state == "late":
-            return f"{base}（逾期{self.overdue_days}天）"
+            return f"超期{self.overdue_days}天"
         if self.state in ("unpublished", "missing", "invalid") and self.overdue_days:
-            return f"{base}（已逾期{self.overdue_days}天）"
-        return base
+            return f"已超期{self.overdue_days}天"
+        return ""
 
 
 def filing(slug: str, name: str, deadline: Deadline, *, filed: bool, published: date | None, today: date,

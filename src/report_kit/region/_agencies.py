@@ -25,7 +25,7 @@ class AgencyRow:
     infos: int
     state: str  # filing status label (按期公布, 逾期公布（逾期3天）, 未报送 …)
     state_short: str  # the same without the days (按期公布, 逾期公布, 未报送 …)
-    overdue_days: int | None
+    days_text: str  # 超期3天 / 已超期29天 / ""
     failing: bool
     published: date | None
     deadline: date | None
@@ -36,7 +36,7 @@ def agency_row(m: Member) -> AgencyRow:
     counts = m.open_counts
     common = dict(slug=m.slug, name=m.name, errors=counts["error"], warnings=counts["warning"],
                   infos=counts["info"], state=m.filing.label, state_short=STATE_LABELS[m.filing.state],
-                  overdue_days=m.filing.overdue_days, failing=m.filing.failing,
+                  days_text=m.filing.days_text, failing=m.filing.failing,
                   published=m.filing.published, deadline=m.filing.deadline.due, deadline_rule=m.filing.deadline.rule)
     if m.ay is None:
         return AgencyRow(new=None, handled=None, outcomes=(), review=None, litigation=None, **common)  # type: ignore[arg-type]

@@ -13,6 +13,7 @@ from importlib import resources
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from report_kit.deadlines import STATE_LABELS
 from report_kit.formats import Format
 from report_kit.region._agencies import AgencyRow
 from report_kit.region._charts import Chart
@@ -32,6 +33,7 @@ def _env() -> Environment:
     env.filters["num"] = lambda v: "" if v is None else format_number(v)
     env.filters["pct"] = pct
     env.filters["cdate"] = lambda d: "" if d is None else chinese_date(d)
+    env.filters["state"] = lambda s: STATE_LABELS[s]
     return env
 
 
