@@ -55,6 +55,8 @@ def test_assess_reasons_in_order() -> None:
     acknowledged = replace(error, acknowledged="原件如此")
     assert assess("a-ju", "甲局", "p1", build, [acknowledged], rec, STEPS).approved
     assert assess("a-ju", "甲局", None, None, [], None, STEPS).status == "missing"
+    leftover = Build(Path("/x"), "p1", {"report.html": "h1", "report.pdf": "d0"}, ("report.pdf",))
+    assert "report.pdf older than report.html" in assess("a-ju", "甲局", "p1", leftover, [], rec, STEPS).reasons[0]
 
 
 def test_steps_are_signed_in_order_once_per_content() -> None:

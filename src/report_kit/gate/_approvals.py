@@ -117,6 +117,7 @@ class Build:
     folder: Path
     params_sha256: str | None
     content: dict[str, str] = field(default_factory=dict)
+    leftovers: tuple[str, ...] = ()  # released formats older than report.html: left by an earlier build
 
     @property
     def exists(self) -> bool:
@@ -131,7 +132,11 @@ def read_build(folder: Path) -> Build:
     except (OSError, ValueError):
         pass
     content = {name: sha256(folder / name) for name in RELEASED if (folder / name).is_file()}
-    return Build(folder, params_sha, content)
+    leftovers: tuple[str, ...] = ()
+    if "report.html" in content:
+        html_time = (folder / "report.html").stat().st_mtime_ns
+        leftovers = tuple(n for n in content if n != "report.html" and (folder / n).stat().st_mtime_ns < html_time)
+    return Build(folder, params_sha, content, leftovers)
 
 
 def valid_signoffs(record: Record | None, params_sha: str, content: Mapping[str, str],

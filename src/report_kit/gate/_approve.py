@@ -76,6 +76,9 @@ def approve(params_path: Path, by: str, step: str | None = None, note: str | Non
     if state.build.params_sha256 != state.params_sha256:
         raise ApprovalError(f"{where}: the build in {state.build.folder} is older than the params file; rebuild it "
                             "before signing, so the sign-off covers what will be published")
+    if state.build.leftovers:
+        raise ApprovalError(f"{where}: {', '.join(state.build.leftovers)} in {state.build.folder} is older than "
+                            "report.html, so it may show other figures; rebuild with --to for it or delete it")
     errors = [r for r in state.reasons if r.startswith("errors:")]
     if errors:
         raise ApprovalError(f"{where}: refused while error findings are open ({errors[0].removeprefix('errors: ')}); "

@@ -44,6 +44,10 @@ def assess(slug: str, name: str, params_sha: str | None, build: Build | None, fi
     elif build is None or not build.exists:
         reasons.append("missing: not built (report-kit run or build)")
         status = "missing"
+    if build is not None and build.leftovers:
+        reasons.append(f"missing: {', '.join(build.leftovers)} older than report.html (left by an earlier build); "
+                       "rebuild with --to for it or delete it")
+        status = status or "missing"
     errors = [f for f in findings if f.severity == "error" and not f.acknowledged]
     if errors:
         reasons.append(f"errors: {len(errors)} unacknowledged error finding(s) ({', '.join(f.id for f in errors[:3])}"
