@@ -32,6 +32,11 @@ def parse_day(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
+# what the office acts on first: not filed, then late, then reports that must be corrected
+RULE_ORDER = ["REGION-INVALID", "REGION-MISSING", "REGION-LATE", "REGION-UNPUBLISHED", "REGION-ERRORS",
+              "REGION-NO-DEADLINE", "REGION-UNREGISTERED", "REGION-UNREADABLE"]
+
+
 def problems(region: Region) -> list[dict[str, Any]]:
     """What the office must act on, as finding records (same fields as an agency's), most serious first."""
     out: list[dict[str, Any]] = []
@@ -60,8 +65,8 @@ def problems(region: Region) -> list[dict[str, Any]]:
         add("REGION-UNREGISTERED", "info", slug, slug, "参数文件的目录名未在机构名录中登记，未计入汇总。")
     for i, note in enumerate(region.notes):
         add("REGION-UNREADABLE", "info", str(i), "历年数据", note)
-    order = {"error": 0, "warning": 1, "info": 2}
-    return sorted(out, key=lambda f: (order[f["severity"]], f["rule"], f["key"]))
+    severity = {"error": 0, "warning": 1, "info": 2}
+    return sorted(out, key=lambda f: (severity[f["severity"]], RULE_ORDER.index(f["rule"])))  # stable: member order
 
 
 def show_inputs(region: Region) -> None:
