@@ -30,6 +30,7 @@ LAYERS: dict[str, int] = {
     # pure functions of an agency-year
     "report_kit.checks": 4, "report_kit.narrative": 4, "report_kit.render": 4,
     "report_kit": 4,  # the package itself re-exports load_params, run_checks, compose
+    "report_kit.deadlines": 2,  # Article 49 and the registry's deadlines: a pure function of dates
     # output writers (publish/ is being renamed export/) and the template notebook's helpers
     "report_kit.export": 5, "report_kit.publish": 5, "report_kit.notebook": 5,
     # starting, watching and sweeping kernel processes: below the pipeline, used by pipeline and batch
@@ -37,6 +38,8 @@ LAYERS: dict[str, int] = {
     "report_kit.pipeline": 7,
     # many agencies; other ways in (published reports, workbooks)
     "report_kit.batch": 8, "report_kit.importers": 8, "report_kit.sheets": 8,
+    # the office's roll-up (a second template notebook run by the pipeline) and its publishing gate
+    "report_kit.region": 8, "report_kit.gate": 8,
     "report_kit.cli": 9, "report_kit.__main__": 9,
 }
 

@@ -9,7 +9,9 @@
     │   └── PublishError           review.html, report.docx or report.pdf could not be made
     ├── BuildReadError             a built report (report.ipynb) given to `diff` cannot be read
     ├── OutputPathError            an output path would leave the outputs folder
-    └── OutputWriteError           an output cannot be written (disk full, read-only folder)
+    ├── OutputWriteError           an output cannot be written (disk full, read-only folder)
+    ├── RegionError                a region roll-up cannot be made (unknown parent, nothing filed)
+    └── ApprovalError              a sign-off or a publication is refused (errors open, stale build, order)
 
 Each message names the file, the line and the field with its official Chinese label where one
 applies, and says what to do. The CLI prints the message and exits non-zero, without a traceback.
@@ -85,3 +87,11 @@ class OutputPathError(ReportKitError, ValueError):
 
 class OutputWriteError(ReportKitError, OSError):
     """Writing an output failed; the previous version of the file, if any, is left untouched."""
+
+
+class RegionError(ReportKitError):
+    """The region report's inputs do not allow a roll-up (unknown ``--parent``, no agency, no year)."""
+
+
+class ApprovalError(ReportKitError):
+    """A sign-off is refused: error findings open, the build older than the params, a step out of order."""

@@ -139,10 +139,10 @@ def execute(template: Path, parameters: dict[str, Any], kernel_name: str | None 
             **{"kernel_manager_class": kernels.manager_for(template, timeout, kernel_start), **engine},
         )
     except PapermillExecutionError as exc:
-        raise _execution_error(exc, Path(parameters["params_path"])) from None
+        raise _execution_error(exc, Path(parameters.get("params_path") or template)) from None
     except (RuntimeError, TimeoutError, OSError) as exc:
-        raise PipelineError(f"{parameters['params_path']}: notebook execution failed: {exc}{kernels.death_note()}"
-                            ) from None
+        raise PipelineError(f"{parameters.get('params_path') or template}: notebook execution failed: {exc}"
+                            f"{kernels.death_note()}") from None
 
 
 def run(params_path: str | Path, outputs: str | Path = "outputs", template: Path | None = None,

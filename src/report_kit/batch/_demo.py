@@ -2,12 +2,16 @@
 
 Figures are random but consistent (every identity of tables 三 and 四 holds; 上年结转 and 现行有效件数
 carry over between years); every seventh agency gets one deliberate defect so the checks have
-something to find.
+something to find. Publication dates come from a generator of their own (the figures do not depend on
+them): most reports are out in January, a few late in February, one has no date yet, and in a tree of
+several years one registered agency files nothing in the last year.
 """
 
 from __future__ import annotations
 
 import random
+from dataclasses import replace
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -82,13 +86,16 @@ def _year(rng: random.Random, name: str, slug: str, year: int, carried: dict[str
 def demo_tree(root: Path, agencies: int, years: list[int], seed: int = 2024) -> list[Path]:
     """Write params/<year>/<slug>.yaml for ``agencies`` synthetic agencies and their registry."""
     rng = random.Random(seed)
+    dates = random.Random(f"{seed}-published")
+    last = max(years)
     written: list[Path] = []
     registry = ["agencies:"]
     for i in range(agencies):
         dept, code = DEPARTMENTS[i % len(DEPARTMENTS)], SLUGS[i % len(SLUGS)]
         county = f"示范{i // len(DEPARTMENTS) + 1}县"
         slug, name = f"county{i // len(DEPARTMENTS) + 1}-{code}", f"{county}{dept}"
-        registry.append(f"  - {{slug: {slug}, name: {name}, parent: {county}, first_year: {min(years)}}}")
+        registry.append(f"  - {{slug: {slug}, name: {name}, parent: {county}, first_year: {min(years)}, "
+                        "body: department, level: county}")
         carried: dict[str, int] = {}
         stock: dict[str, int] = {}
         for year in sorted(years):
@@ -100,6 +107,14 @@ def demo_tree(root: Path, agencies: int, years: list[int], seed: int = 2024) -> 
                 ay.tables["四"]["行政复议"]["其他结果"] = None  # type: ignore[index]
                 ay = AgencyYear(**{**ay.__dict__, "text": {**ay.text, "其他事项": "本年度收取信息处理费XX元。"}})
             carried = carried_next
+            published: date | None = date(year + 1, 1, dates.randint(5, 28))
+            if year == last and i % 9 == 4:  # late: county departments publish by 31 January (条例第四十九条)
+                published = date(year + 1, 2, dates.randint(3, 25))
+            if year == last and i % 17 == 8:  # filed, not yet published
+                published = None
+            if year == last and i % 13 == 11 and len(years) > 1:  # registered, files nothing this year
+                continue
+            ay = replace(ay, published=published)
             path = root / str(year) / f"{slug}.yaml"
             atomic_write_text(path, params_io.dumps(ay))
             written.append(path)

@@ -3,15 +3,30 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from report_kit import params as params_io
+from report_kit.deadlines import LocalRule, MonthDay
 from report_kit.errors import ParamsError, Problem
-from report_kit.model import SLUG_RE
+from report_kit.model import SLUG_RE, Level
 
 LABELS = {"slug": "目录名", "name": "机关名称", "short_name": "简称", "parent": "上级/地区", "first_year": "起始年度",
-          "last_year": "终止年度"}
+          "last_year": "终止年度", "body": "机关类型", "level": "行政层级", "deadline": "公布期限",
+          "deadline_basis": "期限依据", "deadlines": "本地公布期限规定", "due": "公布期限", "basis": "期限依据"}
+
+# What kind of body an agency is: it decides the publication deadline (deadlines.py, 《条例》第四十九条).
+RegistryBody = Literal["department", "government", "subdistrict", "other"]
+
+
+def _month_day(v: str | None) -> str | None:
+    if v is None:
+        return None
+    if not isinstance(v, str):
+        raise ValueError(f"must be a month and day of the following year written MM-DD in quotes, e.g. '01-31'; "
+                         f"got {v!r}")
+    return str(MonthDay.parse(v))
 
 
 class Agency(BaseModel):
@@ -23,6 +38,12 @@ class Agency(BaseModel):
     parent: str | None = None  # region or supervising body, for grouping on the index page
     first_year: int = 2008
     last_year: int | None = None
+    body: RegistryBody | None = None  # department 部门 / government 人民政府 / subdistrict 街道办事处 / other
+    level: Level | None = None
+    deadline: str | None = None  # MM-DD of the following year: this agency's own (stricter) deadline
+    deadline_basis: str | None = None  # the local document that sets it
+
+    _deadline = field_validator("deadline", mode="before")(_month_day)
 
     @field_validator("slug")
     @classmethod
@@ -35,13 +56,34 @@ class Agency(BaseModel):
         return self.first_year <= year and (self.last_year is None or year <= self.last_year)
 
 
+class _Rule(BaseModel):
+    """A local deadline for a kind of body, e.g. ``{body: government, level: township, due: '02-28', basis: …}``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    body: RegistryBody
+    level: Level | None = None
+    due: str
+    basis: str = Field(min_length=1)
+
+    _due = field_validator("due", mode="before")(_month_day)
+
+    def rule(self) -> LocalRule:
+        return LocalRule(self.body, MonthDay.parse(self.due), self.basis, self.level)
+
+
 class _Registry(BaseModel):
     model_config = ConfigDict(extra="forbid")
     agencies: list[Agency]
+    deadlines: list[_Rule] = []
 
 
 def load_registry(path: Path) -> dict[str, Agency]:
     """slug → Agency; every problem reported at once with its line, like params files."""
+    return load_registry_with_rules(path)[0]
+
+
+def load_registry_with_rules(path: Path) -> tuple[dict[str, Agency], tuple[LocalRule, ...]]:
+    """The agencies and the registry's local deadline rules (``deadlines:``)."""
     text = params_io.read_text(path)
     doc = params_io.parse_yaml(text, str(path))
     try:
@@ -59,4 +101,4 @@ def load_registry(path: Path) -> dict[str, Agency]:
         if a.slug in out:
             raise ParamsError(path, [Problem(str(path), None, "slug", "目录名", f"{a.slug!r} is registered twice")])
         out[a.slug] = a
-    return out
+    return out, tuple(r.rule() for r in reg.deadlines)

@@ -15,7 +15,8 @@ from importlib import import_module
 from report_kit.errors import ReportKitError
 
 # Command modules, in the order `report-kit --help` lists them.
-COMMANDS = ["_new", "_run", "_diff", "_check", "_import", "_demo", "_sheet"]
+COMMANDS = ["_new", "_run", "_diff", "_check", "_import", "_demo", "_sheet", "_region", "_status", "_approve",
+            "_publish"]
 # Short commands that pre-commit hooks run per commit: only their own module is imported (not openpyxl,
 # python-docx, bs4, nbconvert …). Any other command, --help, or a typo imports them all.
 QUICK = {"check": "_check", "rules": "_check", "findings": "_check", "new": "_new"}

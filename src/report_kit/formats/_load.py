@@ -97,7 +97,7 @@ def _column(w: _Where) -> Column:
     if kind not in KINDS:
         raise w.child("kind").fail(f"must be one of {', '.join(KINDS)}, got {kind!r}")
     return Column(key=str(w.opt("key", (str, int), label)), label=label, kind=kind, group=w.opt("group", str, None),
-                  total=w.opt("total", bool, False), role=w.opt("role", str, None))
+                  total=w.opt("total", bool, False), role=w.opt("role", str, None), unit=w.opt("unit", str, None))
 
 
 def _columns(w: _Where) -> tuple[Column, ...]:

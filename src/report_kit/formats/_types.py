@@ -35,6 +35,7 @@ class Column:
     group: str | None = None  # e.g. 法人或其他组织 over the five organisation columns
     total: bool = False
     role: str | None = None
+    unit: str | None = None  # of an amount, when the form states it (2021: 万元); None: the form gives none
 
 
 @dataclass(frozen=True)

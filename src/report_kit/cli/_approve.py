@@ -1,0 +1,33 @@
+"""report-kit approve: record a sign-off (保密审查, 签发) bound to the current params and build."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("approve", help="sign off one report (保密审查, then 签发) for the current params and build",
+                       description="Record who signed which step when, in approvals/<year>/<slug>.yaml, bound to the "
+                                   "SHA-256 of the params file and of the released files (report.html and any "
+                                   "report.pdf/report.docx built). Refused while error findings are open or the "
+                                   "build is older than the params.")
+    p.add_argument("params", type=Path, help="params/<year>/<slug>.yaml")
+    p.add_argument("--by", required=True, help="name of the person signing (姓名)")
+    p.add_argument("--step", help="the step signed (default: the next one due; steps from approvals/steps.yaml, "
+                                  "default 保密审查 then 签发)")
+    p.add_argument("--note", help="a remark kept with the sign-off")
+    p.add_argument("--outputs", default="outputs", type=Path, help="outputs root (default: outputs)")
+    p.add_argument("--approvals", type=Path, help="approvals folder (default: approvals/ beside the params root)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from report_kit.gate import approve
+
+    result = approve(args.params, args.by, args.step, args.note, args.outputs, args.approvals)
+    s, state = result.signoff, result.state
+    after = "fully signed off: ready to publish" if state.approved else state.summary
+    print(f"{s.step} signed by {s.by} at {s.at} for {args.params} ({', '.join(sorted(s.content))}); {after}")
+    print(f"recorded in {result.path}")
+    return 0

@@ -1,0 +1,53 @@
+"""report-kit region: the office's roll-up of every agency (or a subtree) for one year."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+
+from report_kit import publish
+from report_kit.errors import ReportKitError
+
+
+def day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("region", help="the region report: sums, per-agency table, charts, late/missing filers",
+                       description="Roll up every registered agency (or the subtree under --parent) for one year "
+                                   "into outputs/<year>/_region/: report.html, report.ipynb, review.html and "
+                                   "region.xlsx (+ report.docx/report.pdf with --to).")
+    p.add_argument("--year", type=int, required=True, help="report year")
+    p.add_argument("--parent", help="only agencies under this registry slug or parent name")
+    p.add_argument("--params", dest="params_root", default="params", type=Path, help="params root (default: params)")
+    p.add_argument("--registry", type=Path, help="agency registry (default: <params>/agencies.yaml)")
+    p.add_argument("--outputs", default="outputs", type=Path, help="outputs root (default: outputs)")
+    p.add_argument("--as-of", type=day, help="judge filings on this day (default: today), YYYY-MM-DD")
+    p.add_argument("--to", default="", metavar="FORMATS", help="also write report.docx and/or report.pdf: docx,pdf")
+    p.add_argument("--template", type=Path, help="template notebook (default: notebooks/region_summary.ipynb)")
+    p.add_argument("--kernel", help="Jupyter kernel name (default: the template's kernel)")
+    p.add_argument("--timeout", type=float, default=600, help="seconds per cell before giving up")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from report_kit.region._run import run as run_region
+
+    formats = publish.parse_formats(args.to)
+    if not args.params_root.is_dir():
+        raise ReportKitError(f"{args.params_root}: no such params folder")
+    result = run_region(args.params_root, args.year, args.parent, args.outputs, args.registry, formats, args.as_of,
+                        args.template, args.kernel, args.timeout)
+    r = result.region
+    states = [m.filing for m in r.members]
+    late = sum(1 for f in states if f.state == "late")
+    missing = sum(1 for f in states if f.state in ("missing", "unpublished", "invalid"))
+    also = "".join(f", {p.name}" for k, p in result.written.items() if k != "review")
+    print(f"{result.html}  ({len(r.members)} agencies, {len(r.filed)} filed, {late} late, {missing} missing or "
+          f"unpublished; review.html{also})")
+    return 0

@@ -1,0 +1,95 @@
+"""``report-kit approve``: record one sign-off for an agency-year whose build is current and free of errors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from report_kit import params as params_io
+from report_kit import pipeline
+from report_kit.checks import run_checks
+from report_kit.errors import ApprovalError, ReportKitError
+from report_kit.gate._approvals import (
+    Record,
+    Signoff,
+    load_record,
+    load_steps,
+    next_step,
+    read_build,
+    record_path,
+    save_record,
+    sign,
+)
+from report_kit.gate._state import GateState, assess
+
+
+def default_approvals(params_root: Path) -> Path:
+    """``approvals/`` beside the params root (``params/`` → ``approvals/``): never inside it."""
+    return params_root.resolve().parent / "approvals"
+
+
+def params_root_of(params_path: Path) -> Path:
+    return params_path.resolve().parent.parent  # params/<year>/<slug>.yaml
+
+
+@dataclass(frozen=True)
+class Approval:
+    signoff: Signoff
+    state: GateState  # after this sign-off
+    path: Path
+
+
+def gate_state(params_path: Path | None, slug: str, name: str, year: int, outputs: Path, approvals: Path,
+               steps: tuple[str, ...] | None = None) -> GateState:
+    """Where ``slug``'s report of ``year`` stands: current params, build, findings and sign-offs."""
+    steps = steps or load_steps(approvals)
+    record = load_record(record_path(approvals, year, slug))
+    if params_path is None or not params_path.is_file():
+        return assess(slug, name, None, None, [], record, steps)
+    try:
+        ay = params_io.load(params_path)
+    except ReportKitError:
+        return assess(slug, name, None, None, [], record, steps, params_path)
+    previous_path = params_io.previous_year_path(params_path, ay)
+    previous = None
+    if previous_path is not None:
+        try:
+            previous = params_io.load(previous_path)
+        except ReportKitError:
+            previous = None
+    build = read_build(pipeline.output_dir(outputs, ay))
+    return assess(slug, ay.agency, params_io.content_hash(params_path), build, run_checks(ay, previous), record,
+                  steps, params_path)
+
+
+def approve(params_path: Path, by: str, step: str | None = None, note: str | None = None,
+            outputs: Path = Path("outputs"), approvals: Path | None = None, at: str | None = None) -> Approval:
+    """Sign ``step`` (default: the next one due) for the current params and build of ``params_path``."""
+    ay = params_io.load(params_path)
+    approvals = approvals or default_approvals(params_root_of(params_path))
+    steps = load_steps(approvals)
+    state = gate_state(params_path, ay.slug, ay.agency, ay.year, outputs, approvals, steps)
+    where = f"{params_path}"
+    if state.build is None or not state.build.exists:
+        raise ApprovalError(f"{where}: not built yet; run `report-kit run {params_path}` (with --to for the formats "
+                            "to release) before signing")
+    if state.build.params_sha256 != state.params_sha256:
+        raise ApprovalError(f"{where}: the build in {state.build.folder} is older than the params file; rebuild it "
+                            "before signing, so the sign-off covers what will be published")
+    if state.build.leftovers:
+        raise ApprovalError(f"{where}: {', '.join(state.build.leftovers)} in {state.build.folder} is older than "
+                            "report.html, so it may show other figures; rebuild with --to for it or delete it")
+    errors = [r for r in state.reasons if r.startswith("errors:")]
+    if errors:
+        raise ApprovalError(f"{where}: refused while error findings are open ({errors[0].removeprefix('errors: ')}); "
+                            "fix them or acknowledge them in the params file, rebuild, then sign")
+    path = record_path(approvals, ay.year, ay.slug)
+    record = state.record or Record(agency=ay.agency, slug=ay.slug, year=ay.year)
+    assert state.params_sha256 is not None
+    chosen = step or next_step(record, state.params_sha256, state.build.content, steps)
+    if chosen is None:
+        raise ApprovalError(f"{where}: already fully signed off ({', '.join(steps)}) for the current content")
+    signoff = sign(record, chosen, by, note, state.params_sha256, state.build.content, steps, at)
+    save_record(path, record)
+    after = gate_state(params_path, ay.slug, ay.agency, ay.year, outputs, approvals, steps)
+    return Approval(signoff, after, path)
