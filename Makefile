@@ -37,10 +37,13 @@ test-fast: setup
 lab: setup
 	JUPYTER_PREFER_ENV_PATH=1 $(BIN)/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
-# Headless Chromium and CJK fonts for the browser, PDF and screenshot tests (Debian; needs root).
+# Headless Chromium and CJK fonts for the browser, PDF and screenshot tests; LibreOffice (without its GUI)
+# to read old .doc/.wps/.xls files (Debian; needs root).
 system-deps:
-	@command -v chromium >/dev/null && command -v pdftotext >/dev/null && fc-list :lang=zh | grep -q . || \
-	  { apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk poppler-utils; }
+	@command -v chromium >/dev/null && command -v pdftotext >/dev/null && fc-list :lang=zh | grep -q . && \
+	  command -v soffice >/dev/null || \
+	  { apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk poppler-utils && \
+	    apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui libreoffice-calc-nogui; }
 
 clean:
 	rm -rf $(VENV) outputs .pytest_cache .ruff_cache

@@ -42,6 +42,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from report_kit import params
 from report_kit.batch._registry import Agency
+from report_kit.convert import converted
 from report_kit.errors import ParamsError, SourceDocumentError
 from report_kit.files import atomic_write_bytes, atomic_write_text
 from report_kit.formats import Format, format_for_year, get_format
@@ -785,7 +786,9 @@ def import_workbook(path: Path, out_dir: Path, *, force: bool = False) -> Import
     written. Problems in cells are collected per sheet in the result; such a sheet writes nothing.
     """
     path, out_dir = Path(path), Path(out_dir)
-    layout, sheets = _read_sheets(path, _read_bytes(path))
+    with converted(path, max_bytes=MAX_BYTES) as readable:  # an old .xls: the .xlsx LibreOffice made of it
+        data = _read_bytes(readable)
+    layout, sheets = _read_sheets(path, data)
     result = ImportResult(path)
     source = str(path)
     slugs: dict[str, str] = {}
