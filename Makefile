@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup run test test-fast lint lab system-deps clean
+.PHONY: setup run test test-fast lint lab bundle system-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,7 @@ run: setup
 	$(BIN)/report-kit build
 
 lint: setup
-	$(BIN)/ruff check src tests $(wildcard bench)
+	$(BIN)/ruff check src tests $(wildcard bench tools)
 
 # Two pytest workers: the slow tests mostly wait on kernels and browsers, so they overlap well on 2 cores.
 PYTEST_WORKERS ?= 2
@@ -37,10 +37,19 @@ test-fast: setup
 lab: setup
 	JUPYTER_PREFER_ENV_PATH=1 $(BIN)/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
-# Headless Chromium and CJK fonts for the browser, PDF and screenshot tests (Debian; needs root).
+# Offline install bundle for machines without internet: dist/report-kit-bundle-<version>/ and its .tar.gz, with
+# the wheels for Linux x86_64 and aarch64 and Python 3.11-3.13 (README "Offline install"). BUNDLE_ARGS: e.g.
+# --arch x86_64 --python 3.11, or --here for this machine only.
+bundle: setup
+	$(BIN)/python tools/bundle.py --out dist $(BUNDLE_ARGS)
+
+# Headless Chromium and CJK fonts for the browser, PDF and screenshot tests; LibreOffice (without its GUI)
+# to read old .doc/.wps/.xls files (Debian; needs root).
 system-deps:
-	@command -v chromium >/dev/null && command -v pdftotext >/dev/null && fc-list :lang=zh | grep -q . || \
-	  { apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk poppler-utils; }
+	@command -v chromium >/dev/null && command -v pdftotext >/dev/null && fc-list :lang=zh | grep -q . && \
+	  command -v soffice >/dev/null || \
+	  { apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk poppler-utils && \
+	    apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui libreoffice-calc-nogui; }
 
 clean:
-	rm -rf $(VENV) outputs .pytest_cache .ruff_cache
+	rm -rf $(VENV) outputs dist .pytest_cache .ruff_cache

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from report_kit import params as params_io
+from report_kit.convert import LEGACY, converted
 from report_kit.errors import ParamsError, SourceDocumentError
 from report_kit.files import atomic_write_text
 from report_kit.formats import Format, available, format_for_year, get_format
@@ -38,6 +39,7 @@ __all__ = ["Imported", "Note", "expand", "import_document", "params_path", "writ
 # One reader per table shape (blocks: 二, tree: 三, groups: 四).
 READERS = {"blocks": read_table2, "tree": read_table3, "groups": read_table4}
 KINDS = {".docx": "docx", ".html": "html", ".htm": "html", ".shtml": "html", ".txt": "text", ".md": "text"}
+LEGACY_WORD = {s for s, modern in LEGACY.items() if modern == ".docx"}  # .doc, .wps: read via LibreOffice
 
 
 @dataclass(frozen=True)
@@ -74,9 +76,10 @@ def _decode(raw: bytes, path: Path) -> tuple[str, list[Note]]:
 def expand(paths: Sequence[Path]) -> list[Path]:
     """Files as given; a folder stands for the report files in it (by suffix), in name order."""
     out: list[Path] = []
+    suffixes = KINDS.keys() | LEGACY_WORD
     for path in paths:
         if path.is_dir():
-            out.extend(sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in KINDS))
+            out.extend(sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in suffixes))
         else:
             out.append(path)
     return out
@@ -94,7 +97,10 @@ def read_records(path: Path) -> tuple[list[Record], str, list[Note]]:
         raise SourceDocumentError(f"{path}: {size:,} bytes; a published report is far smaller "
                                   f"(limit {MAX_BYTES:,}). Is this the right file?")
     suffix = path.suffix.lower()
-    if suffix in (".doc", ".pdf", ".wps", ".xls", ".xlsx"):
+    if suffix in LEGACY_WORD:
+        with converted(path, max_bytes=MAX_BYTES) as docx:  # the .docx LibreOffice made of it
+            return docx_records(docx), "docx", []
+    if suffix in (".pdf", ".xls", ".xlsx"):
         raise SourceDocumentError(
             f"{path}: {suffix} is not read directly; save the report as .docx or .html, or extract its text "
             "(pdftotext -layout) and import the .txt")

@@ -14,13 +14,14 @@ from typing import Any
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 from report_kit import params
+from report_kit.convert import converted
 from report_kit.errors import ParamsError, SourceDocumentError
 from report_kit.files import atomic_write_text
 from report_kit.formats import Format
 from report_kit.model import MAX_FIGURE, AgencyYear, Number, blank_tables
 from report_kit.params import META_LABELS
 from report_kit.sheets._layout import INFO_SHEET, LAYOUT_SHEET, Layout
-from report_kit.sheets._xlsx import _read_bytes, _read_sheets, _SheetData
+from report_kit.sheets._xlsx import MAX_BYTES, _read_bytes, _read_sheets, _SheetData
 
 
 @dataclass(frozen=True)
@@ -226,7 +227,9 @@ def import_workbook(path: Path, out_dir: Path, *, force: bool = False) -> Import
     written. Problems in cells are collected per sheet in the result; such a sheet writes nothing.
     """
     path, out_dir = Path(path), Path(out_dir)
-    layout, sheets = _read_sheets(path, _read_bytes(path))
+    with converted(path, max_bytes=MAX_BYTES) as readable:  # an old .xls: the .xlsx LibreOffice made of it
+        data = _read_bytes(readable)
+    layout, sheets = _read_sheets(path, data)
     result = ImportResult(path)
     source = str(path)
     slugs: dict[str, str] = {}
