@@ -13,6 +13,7 @@ from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from report_kit.checks._core import Finding, rate, rule
+from report_kit.checks._shares import SharePattern
 from report_kit.formats import available, get_format
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ PLACEHOLDERS = [
     (re.compile(r"[×*＊]{2,}"), "×××"),
     (re.compile(r"【\s*】|\[\s*\]"), "【】"),
     (re.compile(r"[＿_]{2,}"), "＿＿"),
-    (re.compile(r"此处填写|待填写|待补充|（填写[^）]*）"), "此处填写"),
+    (re.compile(r"此处填写|待填写|待补充|（填写[^（）]*）"), "此处填写"),  # not [^）]*: quadratic
 ]
 SENTENCE = re.compile(r"[^。；;\n]+")
 
@@ -492,8 +493,8 @@ def _outcome_groups(ay: AgencyYear) -> dict[str, int | None]:
     return out
 
 
-SHARE = re.compile(r"((?:[\u4e00-\u9fff]{2,6}?(?:、|及|和|与))*[\u4e00-\u9fff]{2,6}?)\s*(\d+)\s*件[，,（(]?\s*"
-                   r"占[^，。；%％]{0,12}?(\d+(?:\.\d+)?)\s*[%％]")
+# names (2-6 characters each, joined by 、及和与), N件, 占 X%: parsed without backtracking (see _shares)
+SHARE = SharePattern()
 
 
 @rule("TEXT-SHARE", "error", "正文比例与表格不一致",

@@ -18,9 +18,11 @@ MAX_DOCX_UNPACKED = 64 * 1024 * 1024  # zip bombs: refuse before inflating
 MAX_RECORDS = 50_000
 MAX_TABLE_DEPTH = 8  # layout tables inside layout tables; real pages nest two or three deep
 
-WORD_ARTEFACT = re.compile(r"\[bookmark:[^\]]*\]|\[image:[^\]]*\]|\[footnoteRef:[^\]]*\]")
+# [^\[\]]*, not [^\]]*: unclosed "[bookmark:" repeated would rescan the rest of the line from each one
+WORD_ARTEFACT = re.compile(r"\[bookmark:[^\[\]]*\]|\[image:[^\[\]]*\]|\[footnoteRef:[^\[\]]*\]")
 _PAGE_FOOTER = re.compile(r"^\s*[—–-]\s*\d+\s*[—–-]\s*$|^\s*第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?\s*$")
-_MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+# possessive: "|---" and a long run of spaces would otherwise split the spaces between two \s* in n² ways
+_MD_RULE = re.compile(r"^\s*+\|?\s*+:?-{3,}+:?\s*+(?:\|\s*+:?-{3,}+:?\s*+)*+\|?\s*+$")
 
 
 @dataclass(frozen=True)
