@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import io
+import os
 from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
@@ -22,7 +23,8 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from report_kit import _fastyaml
-from report_kit.errors import ParamsError, Problem
+from report_kit._readers import read_limited
+from report_kit.errors import InputFileError, ParamsError, Problem
 from report_kit.formats import Format, available, format_for_year, get_format
 from report_kit.model import (
     MAX_FIGURE,
@@ -61,16 +63,21 @@ META_LABELS = {
 # ---------------------------------------------------------------------------------------- reading
 
 
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes: a regular file of at most MAX_BYTES (a FIFO, a device or a folder is refused)."""
+    try:
+        return read_limited(path, MAX_BYTES, what="a params file is a few KB")
+    except InputFileError as exc:
+        raise ParamsError(path, [Problem(str(path), None, "", None, exc.reason)]) from None
+
+
 def read_text(path: Path) -> str:
     """The file as text: UTF-8 with or without BOM; anything else is a clear error."""
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise ParamsError(path, [Problem(str(path), None, "", None, f"cannot read: {exc.strerror}")]) from None
-    if size > MAX_BYTES:
-        raise ParamsError(path, [Problem(str(path), None, "", None,
-                                         f"file is {size:,} bytes; a params file is a few KB (limit {MAX_BYTES:,})")])
-    raw = path.read_bytes()
+    return decode(read_bytes(path), path)
+
+
+def decode(raw: bytes, path: Path) -> str:
+    """Params text from the file's bytes (see read_text)."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -322,21 +329,23 @@ def loads(text: str, path: str = "<params>") -> AgencyYear:
 def load(path: str | Path, expected_sha256: str | None = None) -> AgencyYear:
     """Read and validate one params file; with ``expected_sha256``, refuse a file that changed."""
     p = Path(path)
-    if expected_sha256 and content_hash(p) != expected_sha256:
+    raw = read_bytes(p)  # read once: the hash and the content are of the same bytes
+    if expected_sha256 and hashlib.sha256(raw).hexdigest() != expected_sha256:
         raise ParamsError(path, [Problem(str(path), None, "", None,
                                          "the file changed after this run was scheduled; run it again")])
-    return loads(read_text(p), str(path))
+    return loads(decode(raw, p), str(path))
 
 
 def content_hash(path: str | Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    return hashlib.sha256(read_bytes(Path(path))).hexdigest()
 
 
 def previous_year_path(path: str | Path, ay: AgencyYear) -> Path | None:
     """``params/<year-1>/<slug>.yaml`` beside this file's year folder, when it exists."""
     p = Path(path)
     candidate = p.parent.parent / str(ay.year - 1) / f"{ay.slug}.yaml"
-    return candidate if candidate.is_file() else None
+    # whatever is there (a folder, a FIFO, a dangling link) is loaded and refused, never silently skipped
+    return candidate if os.path.lexists(candidate) else None
 
 
 # ---------------------------------------------------------------------------------------- writing

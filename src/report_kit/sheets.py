@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import os
 import posixpath
 import re
 import unicodedata
@@ -41,8 +42,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from report_kit import params
+from report_kit._readers import read_limited
+from report_kit._zipsafe import ZipRefused, inflate, repack
 from report_kit.batch._registry import Agency
-from report_kit.errors import ParamsError, SourceDocumentError
+from report_kit.errors import InputFileError, ParamsError, SourceDocumentError
 from report_kit.files import atomic_write_bytes, atomic_write_text
 from report_kit.formats import Format, format_for_year, get_format
 from report_kit.model import MAX_FIGURE, TABLE_KEYS, TEXT_KEYS, AgencyYear, Number, blank_tables
@@ -461,38 +464,26 @@ _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted .xlsx and old .xls are 
 
 
 def _read_bytes(path: Path) -> bytes:
+    """The workbook, re-packed from members inflated under MAX_UNZIPPED whatever its zip headers declare."""
     try:
-        size = path.stat().st_size
-        if not path.is_file():
-            raise SourceDocumentError(f"{path}: not a file; give the path of the filled .xlsx workbook")
-        if size > MAX_BYTES:
-            raise SourceDocumentError(f"{path}: file is {size:,} bytes, over the {MAX_BYTES:,}-byte limit for an "
-                                      "intake workbook; remove pictures or unrelated sheets and save it again")
-        with path.open("rb") as fh:
-            head = fh.read(8)
-            if head == _OLE2:
-                raise SourceDocumentError(
-                    f"{path}: encrypted (password-protected) workbook or old Excel 97-2003 .xls file; remove the "
-                    "password (文件 → 信息 → 保护工作簿) and save it as .xlsx, then import again")
-            if not head.startswith(b"PK\x03\x04"):
-                raise SourceDocumentError(f"{path}: not an .xlsx workbook (Excel 2007 or later); "
-                                          "open it in Excel or WPS and save it as .xlsx")
-            fh.seek(0)
-            data = fh.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise SourceDocumentError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        data = read_limited(path, MAX_BYTES, what="over the limit for an intake workbook; remove pictures or "
+                                                  "unrelated sheets and save it again")
+    except InputFileError as exc:
+        raise SourceDocumentError(str(exc)) from None
+    if data[:8] == _OLE2:
+        raise SourceDocumentError(
+            f"{path}: encrypted (password-protected) workbook or old Excel 97-2003 .xls file; remove the "
+            "password (文件 → 信息 → 保护工作簿) and save it as .xlsx, then import again")
+    if not data.startswith(b"PK\x03\x04"):
+        raise SourceDocumentError(f"{path}: not an .xlsx workbook (Excel 2007 or later); "
+                                  "open it in Excel or WPS and save it as .xlsx")
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            names = set(zf.namelist())
-            inflated = sum(i.file_size for i in zf.infolist())
-    except (zipfile.BadZipFile, ValueError, EOFError) as exc:
+        members = inflate(data, MAX_UNZIPPED)
+    except ZipRefused as exc:
         raise SourceDocumentError(f"{path}: damaged .xlsx file ({exc}); save it again from Excel") from None
-    if "xl/workbook.xml" not in names:
+    if "xl/workbook.xml" not in members:
         raise SourceDocumentError(f"{path}: a zip archive but not an Excel workbook; give the filled .xlsx file")
-    if inflated > MAX_UNZIPPED:
-        raise SourceDocumentError(f"{path}: unpacks to {inflated:,} bytes (limit {MAX_UNZIPPED:,}); "
-                                  "this is not an intake workbook")
-    return data
+    return repack(members)
 
 
 @dataclass
@@ -827,7 +818,13 @@ def _write(sheet: _Sheet, checked: tuple[AgencyYear, str], out_dir: Path, force:
         return
     slugs[ay.slug] = sheet.ws.title
     target = out_dir / str(ay.year) / f"{ay.slug}.yaml"
-    existing = target.read_text("utf-8") if target.is_file() else None
+    try:
+        existing = params.read_text(target) if os.path.lexists(target) else None
+    except ParamsError as exc:  # not UTF-8, not a regular file, unreadable: its fields cannot be carried over
+        why = exc.problems[0].message if exc.problems else str(exc)
+        sheet.problem(slug_cell, META_LABELS["slug"], f"{target} exists but cannot be read ({why}); "
+                                                      "fix or remove it, then import again")
+        return
     if existing is not None:
         try:
             merged = params.dumps(_carry_over(ay, params.loads(existing, str(target))))

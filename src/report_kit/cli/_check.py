@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections import Counter
 from dataclasses import asdict
 from pathlib import Path
@@ -70,7 +71,10 @@ def rules(args: argparse.Namespace) -> int:
 
 
 def findings(args: argparse.Namespace) -> int:
-    rows = list(recorded_findings(args.root))
+    skipped: list[str] = []
+    rows = list(recorded_findings(args.root, skipped))
+    for line in skipped:
+        print(f"warning: skipped {line}", file=sys.stderr)
     if args.format == "json":
         print(json.dumps([{"notebook": str(p), **rec} for p, rec in rows], ensure_ascii=False, indent=1))
         return 0

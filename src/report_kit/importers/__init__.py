@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from report_kit import params as params_io
-from report_kit.errors import ParamsError, SourceDocumentError
+from report_kit._readers import read_limited
+from report_kit.errors import InputFileError, ParamsError, SourceDocumentError
 from report_kit.files import atomic_write_text
 from report_kit.formats import format_for_year, get_format
 from report_kit.importers._records import (
@@ -82,24 +83,20 @@ def expand(paths: Sequence[Path]) -> list[Path]:
 
 def read_records(path: Path) -> tuple[list[Record], str, list[Note]]:
     """The document's records and its kind, or SourceDocumentError before anything large is read."""
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise SourceDocumentError(f"{path}: cannot read: {exc.strerror}") from None
-    if size == 0:
-        raise SourceDocumentError(f"{path}: the file is empty")
-    if size > MAX_BYTES:
-        raise SourceDocumentError(f"{path}: {size:,} bytes; a published report is far smaller "
-                                  f"(limit {MAX_BYTES:,}). Is this the right file?")
     suffix = path.suffix.lower()
     if suffix in (".doc", ".pdf", ".wps", ".xls", ".xlsx"):
         raise SourceDocumentError(
             f"{path}: {suffix} is not read directly; save the report as .docx or .html, or extract its text "
             "(pdftotext -layout) and import the .txt")
+    try:
+        raw = read_limited(path, MAX_BYTES, what="a published report is far smaller. Is this the right file?")
+    except InputFileError as exc:
+        raise SourceDocumentError(str(exc)) from None
+    if not raw:
+        raise SourceDocumentError(f"{path}: the file is empty")
     kind = KINDS.get(suffix, "text")
     if kind == "docx":
-        return docx_records(path), kind, []
-    raw = path.read_bytes()
+        return docx_records(raw, path), kind, []
     if raw[:4] == b"PK\x03\x04":
         raise SourceDocumentError(f"{path}: a zip package (a .docx or .xlsx?) named {suffix or 'without suffix'}; "
                                   "give it its real suffix")
