@@ -56,9 +56,13 @@ def _decode(raw: bytes, path: Path) -> tuple[str, list[Note]]:
         raise SourceDocumentError(f"{path}: binary data, not a text, Word or HTML report")
     for encoding in ("utf-8-sig", "gb18030"):  # government sites still serve GBK pages
         try:
-            return raw.decode(encoding), []
+            text = raw.decode(encoding)
         except UnicodeDecodeError:
             continue
+        if encoding == "gb18030" and _looks_big5(raw, text):
+            raise SourceDocumentError(f"{path}: Big5 (traditional Chinese) text, not UTF-8 or GBK/GB18030; if this "
+                                      "is an annual report, save it as UTF-8 and import it again")
+        return text, []
     # a few damaged bytes in an otherwise UTF-8 file (a bad copy, a truncated download): read the rest
     text = raw.decode("utf-8-sig", errors="replace")
     bad = text.count("\ufffd")
@@ -68,6 +72,24 @@ def _decode(raw: bytes, path: Path) -> tuple[str, list[Note]]:
                            f"{bad} bytes are not UTF-8 and were replaced by “\ufffd”; check the text there",
                            text[max(0, first - 30):first + 30])]
     raise SourceDocumentError(f"{path}: neither UTF-8 nor GB18030 text; save it as UTF-8")
+
+
+# GB18030 decodes almost any bytes, so a Big5 page "decodes" into nonsense and was then reported as "not an
+# annual report". Words every report uses tell the two apart: simplified in GBK, traditional in Big5.
+_GBK_WORDS = ("政府", "信息", "公开", "年度", "报告", "申请", "情况", "工作")
+_BIG5_WORDS = ("政府", "資訊", "信息", "公開", "年度", "報告", "申請", "情況", "工作")
+_BIG5_CHARSET = re.compile(rb"charset\s*=\s*[\"']?\s*(?:big5|cp950|big5-hkscs)", re.IGNORECASE)
+
+
+def _looks_big5(raw: bytes, gbk_text: str) -> bool:
+    if _BIG5_CHARSET.search(raw[:4096]):
+        return True
+    try:
+        big5_text = raw.decode("big5hkscs")
+    except UnicodeDecodeError:
+        return False
+    big5 = sum(big5_text.count(w) for w in _BIG5_WORDS)
+    return big5 >= 3 and big5 > 2 * sum(gbk_text.count(w) for w in _GBK_WORDS)
 
 
 def expand(paths: Sequence[Path]) -> list[Path]:

@@ -42,8 +42,13 @@ class Record:
         return " | ".join(self.cells) if self.row else self.cells[0]
 
 
+# Control characters documents legitimately carry (form feeds between PDF pages, Word's vertical tab for a
+# manual line break, a stray NUL or BEL) become spaces: params refuse them, and .docx and HTML cannot hold them.
+_CONTROLS = {c: " " for c in [*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)]}
+
+
 def _clean(text: str) -> str:
-    return WORD_ARTEFACT.sub("", text).replace("\xa0", " ").replace("\u200b", "").strip()
+    return WORD_ARTEFACT.sub("", text).translate(_CONTROLS).replace("\xa0", " ").replace("\u200b", "").strip()
 
 
 # ------------------------------------------------------------------------------------------- text
