@@ -37,10 +37,12 @@ test-fast: setup
 lab: setup
 	JUPYTER_PREFER_ENV_PATH=1 $(BIN)/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
-# Headless Chromium and CJK fonts for the browser, PDF and screenshot tests (Debian; needs root).
+# Headless Chromium and CJK fonts for the browser, PDF and screenshot tests; LibreOffice Calc (no GUI) to open
+# summary.csv as a spreadsheet does in the CSV-injection test (Debian; needs root).
 system-deps:
-	@command -v chromium >/dev/null && command -v pdftotext >/dev/null && fc-list :lang=zh | grep -q . || \
-	  { apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk poppler-utils; }
+	@command -v chromium >/dev/null && command -v pdftotext >/dev/null && command -v soffice >/dev/null && \
+	  fc-list :lang=zh | grep -q . || \
+	  { apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk poppler-utils libreoffice-calc-nogui; }
 
 clean:
 	rm -rf $(VENV) outputs .pytest_cache .ruff_cache
