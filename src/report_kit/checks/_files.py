@@ -65,7 +65,9 @@ def check_files(paths: Iterable[Path]) -> Iterator[FileResult]:
             raise got
         return got
 
-    for path in params_files(paths):
+    files = params_files(paths)
+    checked = {p.resolve() for p in files}
+    for path in files:
         try:
             ay = load(path)
         except ReportKitError as exc:
@@ -76,8 +78,12 @@ def check_files(paths: Iterable[Path]) -> Iterator[FileResult]:
         if prev_path is not None:
             try:
                 previous = load(prev_path)
-            except ReportKitError:
-                previous = None  # reported when that file itself is checked
+            except ReportKitError as exc:
+                if prev_path.resolve() not in checked:  # else reported when that file itself is checked
+                    # a broken previous year must not silently switch the cross-year rules off
+                    yield FileResult(path, ay, error=f"{path}: the previous year's params cannot be used, so the "
+                                                     f"cross-year rules cannot run:\n{exc}")
+                    continue
         yield FileResult(path, ay, run_checks(ay, previous))
 
 

@@ -135,12 +135,16 @@ def _snapshot(nb_path: Path, nb: nbformat.NotebookNode) -> Snapshot:
     h1 = soup.select_one("h1")
     pm = nb.metadata.get("papermill", {})
     return Snapshot(
-        path=nb_path, record=record, built=pm.get("end_time"),
-        params_sha256=record.get("params_sha256") or pm.get("parameters", {}).get("params_sha256"),
-        title=record.get("title") or (h1.get_text(strip=True) if h1 else ""),
+        path=nb_path, record=record, built=_text(pm.get("end_time")),
+        params_sha256=_text(record.get("params_sha256") or pm.get("parameters", {}).get("params_sha256")),
+        title=str(record.get("title") or (h1.get_text(strip=True) if h1 else "")),
         figures=figures, sections=sections,
         findings={f["id"]: f for f in record.get("findings", []) if "id" in f},
     )
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)  # a hand-edited record may hold numbers or lists
 
 
 # ---------------------------------------------------------------------------------------- comparing
