@@ -119,6 +119,8 @@ def _params_cases() -> list[Case]:
         Case("permissions", "build unreadable registry",
              lambda ws: (_copy_params(ws, seed), _unreadable(ws / "params" / "agencies.yaml", seed),
                          ["build", "--params", "params", "--outputs", "out"])[2], no_dac=True),
+        Case("hostile inputs", "build year-superscript-two (every year)",
+             lambda ws: (_copy_params(ws, seed, year="²"), ["build", "--params", "params", "--outputs", "out"])[1]),
         Case("hostile inputs", "check regex-share (60 × 和)",
              lambda ws: ["check", str(_copy_params(ws, HOSTILE / "regex-share.yaml"))]),
         Case("hostile inputs", "new with an escape in the agency",
