@@ -150,7 +150,7 @@ def adversaries(pattern: re.Pattern[str], count: int = 120, seed: int = 0) -> li
     """Candidate catastrophic inputs: units of the pattern's own characters and literals, repeated."""
     chars, runs = alphabet(pattern)
     pieces = chars + runs
-    rnd = random.Random(f"{pattern.pattern}/{seed}")
+    rnd = random.Random(f"{pattern.pattern!r}/{seed}")  # repr: a pattern may hold lone surrogates
     ends = ["", "\x00", "§", *chars, *runs]
     shapes = {Shape("", c, s) for c in pieces for s in ("", "\x00")}
     for _ in range(20 * count):  # a pattern of few characters has fewer distinct shapes than count

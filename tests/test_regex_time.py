@@ -82,6 +82,7 @@ KNOWN: dict[str, tuple[str, list[Shape]]] = {
     "_NEW_ITEM": ("match", [S("", "一", "x"), S("（", "1", "x")]),
     "inline:^[^\\u4e00-\\u9fff]+": ("finditer", [S("", "x", "")]),
     "inline:<(?:html|body|table)\\b": ("finditer", [S("", "<", "")]),
+    "_BIG5_CHARSET": ("bytes-finditer", [S("charset", " ", "x"), S("", "charset=", ""), S("charset= ", "\"", "x")]),
     "inline:^(?:19|20)\\d{2}[-_ ]*": ("finditer", [S("2024", "-", "x")]),
     "inline:[^a-z0-9]+": ("finditer", [S("", "-", "a")]),
     # elsewhere
@@ -93,12 +94,16 @@ KNOWN: dict[str, tuple[str, list[Shape]]] = {
     "inline:[A-Z]{1,3}\\d{1,7}:[A-Z]{1,3}\\d{1,7}": ("fullmatch", [S("A1:A", "1", "x")]),
     "_NUMBER_TEXT": ("match", [S("", "1", "x")]),
     "_BAD_CHARS": ("finditer", [S("", "x", "")]),
+    "CONTROL": ("finditer", [S("", "\x07", ""), S("", "x", "")]),
+    "_UNSAFE": ("finditer", [S("", "\x1b", ""), S("", "x", "")]),
+    "_PLAIN_NUMBER": ("fullmatch", [S("", "1", "x"), S("1.", "1", ".")]),
 }
 
 OPS: dict[str, Callable[[re.Pattern[str]], Callable[[str], object]]] = {
     "finditer": lambda p: lambda s: list(p.finditer(s)),
     "match": lambda p: p.match,
     "fullmatch": lambda p: p.fullmatch,
+    "bytes-finditer": lambda p: lambda s: list(p.finditer(s.encode("utf-8", "surrogatepass"))),
 }
 
 
