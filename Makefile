@@ -43,8 +43,8 @@ lab: setup
 bundle: setup
 	$(BIN)/python tools/bundle.py --out dist $(BUNDLE_ARGS)
 
-# Headless Chromium and CJK fonts for the browser, PDF and screenshot tests; LibreOffice (without its GUI)
-# to read old .doc/.wps/.xls files (Debian; needs root).
+# Headless Chromium and CJK fonts for the browser, PDF and screenshot tests; LibreOffice (without its GUI) to read
+# old .doc/.wps/.xls files and to open summary.csv as a spreadsheet does in the CSV-injection test (Debian; root).
 system-deps:
 	@command -v chromium >/dev/null && command -v pdftotext >/dev/null && fc-list :lang=zh | grep -q . && \
 	  command -v soffice >/dev/null || \

@@ -73,6 +73,12 @@ def _float(loader: Any, node: Any) -> float:
 
 Core12Loader.add_constructor("tag:yaml.org,2002:int", _int)
 Core12Loader.add_constructor("tag:yaml.org,2002:float", _float)
+# Only the tags params files may use (params.SAFE_TAGS, and timestamps for `published`): SafeLoader would
+# also build !!binary (bytes, which pydantic accepts as text), !!set, !!omap, !!pairs. Anything else raises,
+# and the line-aware path refuses it with its line.
+_ALLOWED = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")}
+Core12Loader.yaml_constructors = {
+    tag: make for tag, make in Core12Loader.yaml_constructors.items() if tag in _ALLOWED or tag is None}
 
 
 def load(text: str) -> Any:

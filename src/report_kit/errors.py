@@ -8,6 +8,8 @@
     │   ├── NotebookExecutionError a cell of the template raised (names the cell)
     │   └── PublishError           review.html, report.docx or report.pdf could not be made
     ├── BuildReadError             a built report (report.ipynb) given to `diff` cannot be read
+    ├── InputFileError             an input file cannot be read at all (missing, not a regular file, a link
+    │                              where none belongs, permission, over its size limit)
     ├── OutputPathError            an output path would leave the outputs folder
     ├── OutputWriteError           an output cannot be written (disk full, read-only folder)
     ├── RegionError                a region roll-up cannot be made (unknown parent, nothing filed)
@@ -79,6 +81,15 @@ class PublishError(PipelineError):
 
 class BuildReadError(ReportKitError):
     """A notebook or build folder given for comparison is not a readable, executed report."""
+
+
+class InputFileError(ReportKitError):
+    """An input file cannot be read: the callers that know what the file is turn it into their own error."""
+
+    def __init__(self, path: str | Path, reason: str) -> None:
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
 
 
 class OutputPathError(ReportKitError, ValueError):

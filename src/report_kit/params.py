@@ -7,10 +7,14 @@ the same layout, with every cell present and its official label beside it as a c
 
 from __future__ import annotations
 
+import contextlib
+import datetime
 import difflib
 import hashlib
 import io
-from collections.abc import Iterable
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -22,7 +26,8 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from report_kit import _fastyaml
-from report_kit.errors import ParamsError, Problem
+from report_kit._readers import read_limited
+from report_kit.errors import InputFileError, ParamsError, Problem
 from report_kit.formats import Format, available, format_for_year, get_format
 from report_kit.model import (
     MAX_FIGURE,
@@ -37,6 +42,7 @@ MAX_NODES = 20_000  # guards against alias expansion ("billion laughs") and runa
 MAX_DEPTH = 12
 
 SAFE_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq")}
+_PLAIN_TYPES = (str, int, float, type(None), dict, list, datetime.date)  # what the safe tags (and dates) build
 
 META_LABELS = {
     "agency": "机关名称",
@@ -59,16 +65,21 @@ META_LABELS = {
 # ---------------------------------------------------------------------------------------- reading
 
 
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes: a regular file of at most MAX_BYTES (a FIFO, a device or a folder is refused)."""
+    try:
+        return read_limited(path, MAX_BYTES, what="a params file is a few KB")
+    except InputFileError as exc:
+        raise ParamsError(path, [Problem(str(path), None, "", None, exc.reason)]) from None
+
+
 def read_text(path: Path) -> str:
     """The file as text: UTF-8 with or without BOM; anything else is a clear error."""
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise ParamsError(path, [Problem(str(path), None, "", None, f"cannot read: {exc.strerror}")]) from None
-    if size > MAX_BYTES:
-        raise ParamsError(path, [Problem(str(path), None, "", None,
-                                         f"file is {size:,} bytes; a params file is a few KB (limit {MAX_BYTES:,})")])
-    raw = path.read_bytes()
+    return decode(read_bytes(path), path)
+
+
+def decode(raw: bytes, path: Path) -> str:
+    """Params text from the file's bytes (see read_text)."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -127,6 +138,8 @@ def _check_shape(doc: Any, path: str) -> None:
                                              "document is too large or nested far too deeply for a params file "
                                              "(YAML anchors/aliases expanding?)")])
         tag = getattr(getattr(node, "tag", None), "value", None)
+        if tag is None and not isinstance(node, _PLAIN_TYPES):  # values that carry no tag object (!!binary)
+            tag = "tag:yaml.org,2002:binary" if isinstance(node, bytes) else type(node).__name__
         if tag is not None and tag not in SAFE_TAGS:
             raise ParamsError(path, [Problem(path, None, "", None,
                                              f"YAML tag {tag} is not allowed in a params file")])
@@ -268,6 +281,88 @@ def _message(fmt: Format, err: dict[str, Any]) -> str:
     return f"{msg}, got {shown}" if value is not None and "got" not in msg else msg
 
 
+# C0 controls but tab and newline, DEL and C1: invisible in an editor, refused by python-docx (.docx), shown
+# raw in review pages and able to rewrite a terminal. Importers clean what documents legitimately carry.
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _control_message(ch: str) -> str:
+    return (f"contains the control character U+{ord(ch):04X}; remove it (text may hold line breaks and tabs, "
+            "no other invisible characters)")
+
+
+def _visible(text: str) -> str:
+    """The text with its control characters written as escapes (a key holding one, shown in a message)."""
+    return CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def _strings(node: Any, loc: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """(location, text) of every string key and value in a parsed document."""
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if isinstance(k, str):
+                yield (*loc, k), k
+            yield from _strings(v, (*loc, k))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _strings(v, (*loc, i))
+    elif isinstance(node, str):
+        yield loc, node
+
+
+def control_problems(doc: CommentedMap, path: str,
+                     label_of: Callable[[tuple[Any, ...]], tuple[str, str | None]]) -> list[Problem]:
+    """A located problem for each key or value holding a control character (written as a YAML escape)."""
+    out = []
+    for loc, text in _strings(doc):
+        if m := CONTROL.search(text):
+            name, label = label_of(loc)
+            out.append(Problem(path, _line_of(doc, loc), _visible(name), label, _control_message(m.group())))
+    return out
+
+
+def _positions(node: Any, loc: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[int, int], tuple[Any, ...]]]:
+    """((line, column), location) of every mapping key and sequence item, 0-based as ruamel keeps them."""
+    if isinstance(node, CommentedMap):
+        for k, v in node.items():
+            with contextlib.suppress(KeyError, TypeError, AttributeError):
+                yield tuple(node.lc.key(k)), (*loc, k)  # type: ignore[misc]
+            yield from _positions(v, (*loc, k))
+    elif isinstance(node, CommentedSeq):
+        for i, v in enumerate(node):
+            with contextlib.suppress(KeyError, TypeError, AttributeError):
+                yield tuple(node.lc.item(i)), (*loc, i)  # type: ignore[misc]
+            yield from _positions(v, (*loc, i))
+
+
+def _raw_control_problems(text: str, path: str) -> list[Problem]:
+    """Control characters typed into the file itself: YAML refuses them without saying where, so the field
+    is found by parsing a copy with the characters blanked out (the key at or before each one)."""
+    bad = [(m.start(), m.group()) for m in CONTROL.finditer(text)]
+    if not bad:
+        return []
+    doc: Any = None
+    with contextlib.suppress(Exception):  # a copy that still does not parse: lines without fields
+        doc = _yaml().load(CONTROL.sub(" ", text))
+    entries = sorted(_positions(doc)) if isinstance(doc, CommentedMap) else []
+    fmt = None
+    if isinstance(doc, CommentedMap):
+        fid, year = doc.get("format"), doc.get("year")
+        with contextlib.suppress(Exception):
+            fmt = get_format(str(fid)) if str(fid) in available() else format_for_year(int(year))
+    out: list[Problem] = []
+    seen: set[tuple[int, str]] = set()
+    for pos, ch in bad:
+        line = text.count("\n", 0, pos)
+        col = pos - (text.rfind("\n", 0, pos) + 1)
+        loc = next((loc for at, loc in reversed(entries) if at <= (line, col)), ())
+        name, label = field_label(fmt, loc) if loc else ("", None)
+        if (line, name) not in seen:
+            seen.add((line, name))
+            out.append(Problem(path, line + 1, name, label, _control_message(ch)))
+    return out
+
+
 def validate(doc: CommentedMap, path: str) -> AgencyYear:
     """Validate a parsed document against the format it declares; every problem at once."""
     data = _plain(doc)
@@ -282,6 +377,7 @@ def validate(doc: CommentedMap, path: str) -> AgencyYear:
         if fid is not None:
             data["format"] = fid  # let the schema report the wrong value with its line
     data["format"] = fid if fid is not None else data.get("format")
+    problems.extend(control_problems(doc, path, lambda loc: field_label(fmt, loc)))
     try:
         doc_model = schema_for(fmt.id).model_validate(data)
     except ValidationError as exc:
@@ -289,7 +385,8 @@ def validate(doc: CommentedMap, path: str) -> AgencyYear:
             loc = tuple(err["loc"])
             name, label = field_label(fmt, loc)
             problems.append(Problem(path, _line_of(doc, loc), name, label, _message(fmt, err)))
-        raise ParamsError(path, problems) from None
+    if problems:
+        raise ParamsError(path, problems)
     return from_document(doc_model, source=path)
 
 
@@ -300,6 +397,8 @@ def _fast(text: str, path: str) -> AgencyYear | None:
         if not isinstance(data, dict):
             return None
         _check_shape(data, path)
+        if any(CONTROL.search(v) for _, v in _strings(data)):
+            return None
         fid = data.get("format")
         if not isinstance(fid, str) or fid not in available():
             return None
@@ -309,6 +408,9 @@ def _fast(text: str, path: str) -> AgencyYear | None:
 
 
 def loads(text: str, path: str = "<params>") -> AgencyYear:
+    raw_controls = _raw_control_problems(text, path)
+    if raw_controls:
+        raise ParamsError(path, raw_controls)
     fast = _fast(text, path)
     if fast is not None:
         return fast
@@ -318,21 +420,23 @@ def loads(text: str, path: str = "<params>") -> AgencyYear:
 def load(path: str | Path, expected_sha256: str | None = None) -> AgencyYear:
     """Read and validate one params file; with ``expected_sha256``, refuse a file that changed."""
     p = Path(path)
-    if expected_sha256 and content_hash(p) != expected_sha256:
+    raw = read_bytes(p)  # read once: the hash and the content are of the same bytes
+    if expected_sha256 and hashlib.sha256(raw).hexdigest() != expected_sha256:
         raise ParamsError(path, [Problem(str(path), None, "", None,
                                          "the file changed after this run was scheduled; run it again")])
-    return loads(read_text(p), str(path))
+    return loads(decode(raw, p), str(path))
 
 
 def content_hash(path: str | Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    return hashlib.sha256(read_bytes(Path(path))).hexdigest()
 
 
 def previous_year_path(path: str | Path, ay: AgencyYear) -> Path | None:
     """``params/<year-1>/<slug>.yaml`` beside this file's year folder, when it exists."""
     p = Path(path)
     candidate = p.parent.parent / str(ay.year - 1) / f"{ay.slug}.yaml"
-    return candidate if candidate.is_file() else None
+    # whatever is there (a folder, a FIFO, a dangling link) is loaded and refused, never silently skipped
+    return candidate if os.path.lexists(candidate) else None
 
 
 # ---------------------------------------------------------------------------------------- writing

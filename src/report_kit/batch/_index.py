@@ -16,6 +16,7 @@ from pathlib import Path
 
 from jinja2 import Environment
 
+from report_kit import csvcells
 from report_kit.batch._executor import AgencyStatus
 from report_kit.files import atomic_write_text, remove_stale_temps
 
@@ -63,8 +64,8 @@ def write_index(outputs: Path, statuses: Sequence[AgencyStatus]) -> list[Path]:
     w.writerow(["year", "slug", "agency", "status", "errors", "warnings", "info", "report", "reason"])
     for s in sorted(statuses, key=lambda s: (s.year or 0, s.slug)):
         r = _row(s, outputs)
-        w.writerow([r["year"] or "", s.slug, s.name, s.status, r["errors"], r["warnings"], r["info"],
-                    r["report"] or "", r["reason"]])
+        w.writerow(csvcells.row([r["year"] or "", s.slug, s.name, s.status, r["errors"], r["warnings"], r["info"],
+                                 r["report"] or "", r["reason"]]))  # no cell can become a formula
     atomic_write_text(outputs / "summary.csv", "\ufeff" + buf.getvalue())  # BOM: Excel opens UTF-8 correctly
     written.append(outputs / "summary.csv")
     return written

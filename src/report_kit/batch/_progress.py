@@ -6,6 +6,7 @@ import sys
 from types import TracebackType
 from typing import Any
 
+from report_kit._terminal import printable
 from report_kit.batch._executor import AgencyStatus
 
 
@@ -30,14 +31,16 @@ class Reporter:
         self.counts[s.status] += 1
         detail = ", ".join(f"{k} {v}" for k, v in self.counts.items() if v)
         if self._progress is not None:
+            from rich.markup import escape
+
             self._progress.update(self._task, advance=0 if s.status == "missing" else 1, detail=detail)
             if s.status == "failed":
-                self._progress.console.print(f"[red]failed[/red] {s.params or s.slug}")
+                self._progress.console.print(f"[red]failed[/red] {escape(printable(s.params or s.slug))}")
         else:
             where = s.outputs / "report.html" if s.outputs and s.status in ("built", "skipped") else s.params or s.slug
             n = sum(v for k, v in self.counts.items() if k != "missing")
-            print(f"[{n}/{self.total}] {s.status:<7} {where}" + (f" ({s.seconds:.1f} s)" if s.seconds else ""),
-                  flush=True)
+            took = f" ({s.seconds:.1f} s)" if s.seconds else ""
+            print(printable(f"[{n}/{self.total}] {s.status:<7} {where}{took}"), flush=True)
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:

@@ -86,6 +86,10 @@ def load_registry_with_rules(path: Path) -> tuple[dict[str, Agency], tuple[Local
     """The agencies and the registry's local deadline rules (``deadlines:``)."""
     text = params_io.read_text(path)
     doc = params_io.parse_yaml(text, str(path))
+    controls = params_io.control_problems(doc, str(path), lambda loc: (".".join(map(str, loc)),
+                                                                      LABELS.get(str(loc[-1]))))
+    if controls:
+        raise ParamsError(path, controls)
     try:
         reg = _Registry.model_validate(params_io._plain(doc))
     except ValidationError as exc:

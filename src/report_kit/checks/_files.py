@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from report_kit import params as params_io
+from report_kit._notebooks import notebook_json
 from report_kit.checks._core import Finding, run_checks
-from report_kit.errors import ParamsError, ReportKitError
+from report_kit.errors import BuildReadError, ParamsError, ReportKitError
 from report_kit.model import AgencyYear
 
 
@@ -65,7 +65,9 @@ def check_files(paths: Iterable[Path]) -> Iterator[FileResult]:
             raise got
         return got
 
-    for path in params_files(paths):
+    files = params_files(paths)
+    checked = {p.resolve() for p in files}
+    for path in files:
         try:
             ay = load(path)
         except ReportKitError as exc:
@@ -76,18 +78,41 @@ def check_files(paths: Iterable[Path]) -> Iterator[FileResult]:
         if prev_path is not None:
             try:
                 previous = load(prev_path)
-            except ReportKitError:
-                previous = None  # reported when that file itself is checked
+            except ReportKitError as exc:
+                if prev_path.resolve() not in checked:  # else reported when that file itself is checked
+                    # a broken previous year must not silently switch the cross-year rules off
+                    yield FileResult(path, ay, error=f"{path}: the previous year's params cannot be used, so the "
+                                                     f"cross-year rules cannot run:\n{exc}")
+                    continue
         yield FileResult(path, ay, run_checks(ay, previous))
 
 
-def recorded_findings(root: Path) -> Iterator[tuple[Path, dict[str, Any]]]:
-    """(notebook, run record) for every executed report.ipynb under ``root``, without re-running."""
+def recorded_findings(root: Path, skipped: list[str] | None = None) -> Iterator[tuple[Path, dict[str, Any]]]:
+    """(notebook, run record) for every executed report.ipynb under ``root``, without re-running.
+
+    A notebook that cannot be read, or whose run record is not the shape report-kit writes, is left out
+    and said in ``skipped`` (one line each). Links below ``root`` are not followed.
+    """
     for nb_path in sorted(root.rglob("report.ipynb")):
         try:
-            meta = json.loads(nb_path.read_text("utf-8")).get("metadata", {})
-        except (OSError, ValueError):
+            meta = notebook_json(nb_path, follow_links=False).get("metadata", {})
+        except BuildReadError as exc:
+            if skipped is not None:
+                skipped.append(str(exc))
             continue
-        record = meta.get("report_kit")
-        if isinstance(record, dict):
-            yield nb_path, record
+        record = meta.get("report_kit") if isinstance(meta, dict) else None
+        problem = _record_problem(record)
+        if problem is None:
+            yield nb_path, record  # type: ignore[misc]
+        elif skipped is not None and record is not None:
+            skipped.append(f"{nb_path}: run record {problem}")
+
+
+def _record_problem(record: object) -> str | None:
+    if not isinstance(record, dict):
+        return "missing"
+    findings = record.get("findings", [])
+    if not isinstance(findings, list) or not all(
+            isinstance(f, dict) and isinstance(f.get("severity"), str) for f in findings):
+        return "malformed: findings must be a list of records with a severity"
+    return None

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from report_kit import figures
 from report_kit.checks._core import Finding, rate, rule
 from report_kit.checks._prose import _mentions, _section_num, _stable_key, _statements, _texts
+from report_kit.checks._shares import SharePattern
 
 if TYPE_CHECKING:
     from report_kit.model import AgencyYear
@@ -128,8 +129,8 @@ def text_says_all_done(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[
                           expected=f"说明{out}件结转", actual=m.group(0), key=_stable_key(key, m.group(0), seen))
 
 
-SHARE = re.compile(r"((?:[\u4e00-\u9fff]{2,6}?(?:、|及|和|与))*[\u4e00-\u9fff]{2,6}?)\s*(\d+)\s*件[，,（(]?\s*"
-                   r"占[^，。；%％]{0,12}?(\d+(?:\.\d+)?)\s*[%％]")
+# names (2-6 characters each, joined by 、及和与), N件, 占 X%: parsed without backtracking (see _shares)
+SHARE = SharePattern()
 
 
 @rule("TEXT-SHARE", "error", "正文比例与表格不一致",

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
+import sys
 from collections import Counter
 from dataclasses import asdict
 from pathlib import Path
 
+from report_kit._terminal import echo, echo_json
 from report_kit.checks import RULES, failing, findings_to_records
 from report_kit.checks._files import check_files, recorded_findings
 from report_kit.errors import ReportKitError
@@ -37,20 +38,20 @@ def check(args: argparse.Namespace) -> int:
     bad = 0
     if args.format == "json":
         out = [{"path": str(r.path), "error": r.error, "findings": findings_to_records(r.findings)} for r in results]
-        print(json.dumps(out, ensure_ascii=False, indent=1))
+        echo_json(out)
     for r in results:
         fails = failing(r.findings, args.strict)
         bad += bool(fails) or r.error is not None
         if args.format == "text":
             if r.error:
-                print(r.error)
+                echo(r.error)
                 continue
             for f in r.findings:
                 ack = f"  [acknowledged: {f.acknowledged}]" if f.acknowledged else ""
-                print(f"{r.path}: {f.severity}: {f.id}: {f.location}: {f.message}{ack}")
+                echo(f"{r.path}: {f.severity}: {f.id}: {f.location}: {f.message}{ack}")
     if args.format == "text":
         counts = Counter(f.severity for r in results for f in r.findings if not f.acknowledged)
-        print(f"{len(results)} files checked: {counts['error']} errors, {counts['warning']} warnings, "
+        echo(f"{len(results)} files checked: {counts['error']} errors, {counts['warning']} warnings, "
               f"{counts['info']} info; {bad} files failing{' (strict)' if args.strict else ''}")
     return 1 if bad else 0
 
@@ -58,27 +59,30 @@ def check(args: argparse.Namespace) -> int:
 def rules(args: argparse.Namespace) -> int:
     items = [{k: v for k, v in asdict(r).items() if k != "func"} for r in RULES.values()]
     if args.format == "json":
-        print(json.dumps(items, ensure_ascii=False, indent=1))
+        echo_json(items)
     elif args.format == "markdown":
-        print("| id | severity | rule | formula |\n|---|---|---|---|")
+        echo("| id | severity | rule | formula |\n|---|---|---|---|")
         for r in items:
-            print(f"| {r['id']} | {r['severity']} | {r['title']} | {r['formula']} |")
+            echo(f"| {r['id']} | {r['severity']} | {r['title']} | {r['formula']} |")
     else:
         for r in items:
-            print(f"{r['id']:<20} {r['severity']:<8} {r['title']}\n{'':<30}{r['formula']}")
+            echo(f"{r['id']:<20} {r['severity']:<8} {r['title']}\n{'':<30}{r['formula']}")
     return 0
 
 
 def findings(args: argparse.Namespace) -> int:
-    rows = list(recorded_findings(args.root))
+    skipped: list[str] = []
+    rows = list(recorded_findings(args.root, skipped))
+    for line in skipped:
+        echo(f"warning: skipped {line}", file=sys.stderr)
     if args.format == "json":
-        print(json.dumps([{"notebook": str(p), **rec} for p, rec in rows], ensure_ascii=False, indent=1))
+        echo_json([{"notebook": str(p), **rec} for p, rec in rows])
         return 0
     total: Counter[str] = Counter()
     for path, rec in rows:
         counts = Counter(f["severity"] for f in rec.get("findings", []) if not f.get("acknowledged"))
         total.update(counts)
-        print(f"{path}: {rec.get('title', '')}: {counts['error']} errors, {counts['warning']} warnings, "
+        echo(f"{path}: {rec.get('title', '')}: {counts['error']} errors, {counts['warning']} warnings, "
               f"{counts['info']} info")
-    print(f"{len(rows)} reports: {total['error']} errors, {total['warning']} warnings, {total['info']} info")
+    echo(f"{len(rows)} reports: {total['error']} errors, {total['warning']} warnings, {total['info']} info")
     return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from report_kit._terminal import echo
 from report_kit.batch._demo import demo_tree
 from report_kit.errors import ReportKitError
 
@@ -22,6 +23,6 @@ def run(args: argparse.Namespace) -> int:
     if args.agencies < 1:
         raise ReportKitError("--agencies must be at least 1")
     paths = demo_tree(args.out, args.agencies, args.years, args.seed)
-    print(f"{len(paths)} params files under {args.out}; "
+    echo(f"{len(paths)} params files under {args.out}; "
           f"try: report-kit build --params {args.out} --outputs demo/outputs")
     return 0

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 from report_kit import publish
+from report_kit._terminal import echo_json, printable
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -25,8 +25,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     diff = publish.diff_builds(args.old, args.new)
     if args.json:
-        json.dump(publish.diff_json(diff), sys.stdout, ensure_ascii=False, indent=1)
-        sys.stdout.write("\n")
+        echo_json(publish.diff_json(diff))
     else:
-        sys.stdout.write(publish.format_diff(diff))
+        sys.stdout.write(printable(publish.format_diff(diff)))
     return 0 if diff.empty else 1

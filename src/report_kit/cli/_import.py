@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from report_kit._terminal import echo
 from report_kit.errors import ReportKitError, SourceDocumentError
 from report_kit.files import atomic_write_text
 from report_kit.importers import expand, import_document, write_params
@@ -36,14 +37,14 @@ def run_import(args: argparse.Namespace) -> int:
         try:
             imported = import_document(path, slug=args.slug, year=args.year)
             for line in note_lines(imported.notes, path):
-                print(line)
+                echo(line)
             target = write_params(imported, args.out, force=args.force)
         except SourceDocumentError as exc:
-            print(f"error: {exc}")
+            echo(f"error: {exc}")
             failed += 1
             continue
         blank = len(imported.errors)
-        print(f"{path} -> {target}" + (f" ({blank} import errors: those cells are blank)" if blank else ""))
+        echo(f"{path} -> {target}" + (f" ({blank} import errors: those cells are blank)" if blank else ""))
         failed += bool(blank)
     return 1 if failed else 0
 
@@ -54,20 +55,20 @@ def run_audit(args: argparse.Namespace) -> int:
     audits = audit(expand(args.files))
     for a in audits:
         if a.error:
-            print(f"error: {a.error}")
+            echo(f"error: {a.error}")
             continue
         assert a.imported is not None
-        print(f"== {a.path}: {a.imported.ay.title} ({a.imported.ay.fmt.id} format)"
+        echo(f"== {a.path}: {a.imported.ay.title} ({a.imported.ay.fmt.id} format)"
               + (f", compared with {a.previous.name}" if a.previous else ""))
         for line in note_lines(a.imported.notes, a.path):
-            print(line)
+            echo(line)
         for f in a.findings:
             if f.severity != "info":
-                print(f"{a.path}: {f.severity}: {f.id}: {f.location}: {f.message}")
+                echo(f"{a.path}: {f.severity}: {f.id}: {f.location}: {f.message}")
     table = summary(audits)
-    print()
-    print(table.drop(columns="unreadable").to_string(index=False))
+    echo()
+    echo(table.drop(columns="unreadable").to_string(index=False))
     if args.html:
         atomic_write_text(args.html, audit_html(audits))
-        print(f"audit page: {args.html}")
+        echo(f"audit page: {args.html}")
     return 1 if (table["errors"] > 0).any() else 0

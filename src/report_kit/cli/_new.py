@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from report_kit._terminal import echo
 from report_kit.errors import ReportKitError
 from report_kit.files import atomic_write_text
 from report_kit.params import scaffold
@@ -28,5 +29,5 @@ def run(args: argparse.Namespace) -> int:
     if path.exists() and not args.force:
         raise ReportKitError(f"{path} exists; edit it, or pass --force to overwrite it with a blank scaffold")
     atomic_write_text(path, text)
-    print(path)
+    echo(path)
     return 0

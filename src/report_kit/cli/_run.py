@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from report_kit import kernels, pipeline, publish
+from report_kit._terminal import echo
 from report_kit.errors import ReportKitError
 
 
@@ -54,7 +55,7 @@ def _summary(result: pipeline.RunResult) -> str:
 def run(args: argparse.Namespace) -> int:
     result = pipeline.run(args.params, args.outputs, args.template, args.kernel, args.timeout,
                           publish.parse_formats(args.to), args.kernel_start)
-    print(_summary(result))
+    echo(_summary(result))
     return 0
 
 
@@ -83,10 +84,10 @@ def build(args: argparse.Namespace) -> int:
     strict_errors = [s for s in result.statuses
                      if args.strict and any(f.get("severity") == "error" and not f.get("acknowledged")
                                             for f in s.findings)]
-    print(f"{result.count('built')} built, {result.count('skipped')} up to date, {len(failed)} failed, "
+    echo(f"{result.count('built')} built, {result.count('skipped')} up to date, {len(failed)} failed, "
           f"{result.count('missing')} missing; index: {index[0]}")
     for s in failed:
-        print(f"\nFAILED {s.params or s.slug}:\n{s.reason}", file=sys.stderr)
+        echo(f"\nFAILED {s.params or s.slug}:\n{s.reason}", file=sys.stderr)
     for s in strict_errors:
-        print(f"ERROR FINDINGS (--strict) {s.params}", file=sys.stderr)
+        echo(f"ERROR FINDINGS (--strict) {s.params}", file=sys.stderr)
     return 1 if failed or strict_errors else 0

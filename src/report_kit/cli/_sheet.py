@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from report_kit._terminal import echo
 from report_kit.batch._registry import load_registry
 from report_kit.errors import ReportKitError
 from report_kit.sheets import import_workbook, new_workbook
@@ -39,21 +40,21 @@ def new(args: argparse.Namespace) -> int:
     active = [a for a in agencies or () if a.active(args.year)]
     new_workbook(args.year, agencies, args.out)
     what = f"{len(active)} agency sheets from {registry}" if active else "one blank agency sheet"
-    print(f"{args.out}: {what}")
+    echo(f"{args.out}: {what}")
     return 0
 
 
 def run_import(args: argparse.Namespace) -> int:
     result = import_workbook(args.workbook, args.out, force=args.force)
     for p in result.written:
-        print(f"wrote {p}")
+        echo(f"wrote {p}")
     for p in result.unchanged:
-        print(f"unchanged {p}")
+        echo(f"unchanged {p}")
     for note in result.skipped:
-        print(f"skipped {note}")
+        echo(f"skipped {note}")
     for problem in result.errors:
-        print(problem)
-    print(f"{args.workbook}: {len(result.written)} written, {len(result.unchanged)} unchanged, "
+        echo(problem)
+    echo(f"{args.workbook}: {len(result.written)} written, {len(result.unchanged)} unchanged, "
           f"{len(result.failed_sheets)} sheets with problems ({len(result.errors)} problems), "
           f"{len(result.skipped)} skipped")
     return 0 if result.ok and (result.written or result.unchanged) else 1

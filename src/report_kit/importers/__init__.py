@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from report_kit import params as params_io
+from report_kit._readers import read_limited
 from report_kit.convert import LEGACY, converted
-from report_kit.errors import ParamsError, SourceDocumentError
+from report_kit.errors import InputFileError, ParamsError, SourceDocumentError
 from report_kit.files import atomic_write_text
 from report_kit.formats import Format, available, format_for_year, get_format
 from report_kit.importers._records import (
@@ -59,9 +60,13 @@ def _decode(raw: bytes, path: Path) -> tuple[str, list[Note]]:
         raise SourceDocumentError(f"{path}: binary data, not a text, Word or HTML report")
     for encoding in ("utf-8-sig", "gb18030"):  # government sites still serve GBK pages
         try:
-            return raw.decode(encoding), []
+            text = raw.decode(encoding)
         except UnicodeDecodeError:
             continue
+        if encoding == "gb18030" and _looks_big5(raw, text):
+            raise SourceDocumentError(f"{path}: Big5 (traditional Chinese) text, not UTF-8 or GBK/GB18030; if this "
+                                      "is an annual report, save it as UTF-8 and import it again")
+        return text, []
     # a few damaged bytes in an otherwise UTF-8 file (a bad copy, a truncated download): read the rest
     text = raw.decode("utf-8-sig", errors="replace")
     bad = text.count("\ufffd")
@@ -71,6 +76,24 @@ def _decode(raw: bytes, path: Path) -> tuple[str, list[Note]]:
                            f"{bad} bytes are not UTF-8 and were replaced by “\ufffd”; check the text there",
                            text[max(0, first - 30):first + 30])]
     raise SourceDocumentError(f"{path}: neither UTF-8 nor GB18030 text; save it as UTF-8")
+
+
+# GB18030 decodes almost any bytes, so a Big5 page "decodes" into nonsense and was then reported as "not an
+# annual report". Words every report uses tell the two apart: simplified in GBK, traditional in Big5.
+_GBK_WORDS = ("政府", "信息", "公开", "年度", "报告", "申请", "情况", "工作")
+_BIG5_WORDS = ("政府", "資訊", "信息", "公開", "年度", "報告", "申請", "情況", "工作")
+_BIG5_CHARSET = re.compile(rb"charset\s*=\s*[\"']?\s*(?:big5|cp950|big5-hkscs)", re.IGNORECASE)
+
+
+def _looks_big5(raw: bytes, gbk_text: str) -> bool:
+    if _BIG5_CHARSET.search(raw[:4096]):
+        return True
+    try:
+        big5_text = raw.decode("big5hkscs")
+    except UnicodeDecodeError:
+        return False
+    big5 = sum(big5_text.count(w) for w in _BIG5_WORDS)
+    return big5 >= 3 and big5 > 2 * sum(gbk_text.count(w) for w in _GBK_WORDS)
 
 
 def expand(paths: Sequence[Path]) -> list[Path]:
@@ -87,27 +110,27 @@ def expand(paths: Sequence[Path]) -> list[Path]:
 
 def read_records(path: Path) -> tuple[list[Record], str, list[Note]]:
     """The document's records and its kind, or SourceDocumentError before anything large is read."""
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise SourceDocumentError(f"{path}: cannot read: {exc.strerror}") from None
-    if size == 0:
-        raise SourceDocumentError(f"{path}: the file is empty")
-    if size > MAX_BYTES:
-        raise SourceDocumentError(f"{path}: {size:,} bytes; a published report is far smaller "
-                                  f"(limit {MAX_BYTES:,}). Is this the right file?")
     suffix = path.suffix.lower()
     if suffix in LEGACY_WORD:
         with converted(path, max_bytes=MAX_BYTES) as docx:  # the .docx LibreOffice made of it
-            return docx_records(docx), "docx", []
+            try:
+                raw = read_limited(docx, MAX_BYTES, what="a published report is far smaller. Is this the right file?")
+            except InputFileError as exc:
+                raise SourceDocumentError(str(exc)) from None
+            return docx_records(raw, path), "docx", []
     if suffix in (".pdf", ".xls", ".xlsx"):
         raise SourceDocumentError(
             f"{path}: {suffix} is not read directly; save the report as .docx or .html, or extract its text "
             "(pdftotext -layout) and import the .txt")
+    try:
+        raw = read_limited(path, MAX_BYTES, what="a published report is far smaller. Is this the right file?")
+    except InputFileError as exc:
+        raise SourceDocumentError(str(exc)) from None
+    if not raw:
+        raise SourceDocumentError(f"{path}: the file is empty")
     kind = KINDS.get(suffix, "text")
     if kind == "docx":
-        return docx_records(path), kind, []
-    raw = path.read_bytes()
+        return docx_records(raw, path), kind, []
     if raw[:4] == b"PK\x03\x04":
         raise SourceDocumentError(f"{path}: a zip package (a .docx or .xlsx?) named {suffix or 'without suffix'}; "
                                   "give it its real suffix")

@@ -6,21 +6,27 @@ They never interpret labels; that is the job of ``_tables`` and ``_sections``.
 
 from __future__ import annotations
 
+import io
 import re
-import zipfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from report_kit._zipsafe import ZipRefused, inflate, repack
 from report_kit.errors import SourceDocumentError
 
 MAX_BYTES = 20 * 1024 * 1024  # a published report is a few hundred KB; a docx with images a few MB
-MAX_DOCX_UNPACKED = 64 * 1024 * 1024  # zip bombs: refuse before inflating
+MAX_DOCX_UNPACKED = 64 * 1024 * 1024  # zip bombs: inflating stops here, whatever the zip's headers say
+MAX_DOCX_ELEMENTS = 2_000_000  # XML elements of word/document.xml (a 100-page report has a few hundred thousand)
+MAX_DOCX_SECONDS = 60  # python-docx's objects for a document at the other limits take a few seconds
 MAX_RECORDS = 50_000
 MAX_TABLE_DEPTH = 8  # layout tables inside layout tables; real pages nest two or three deep
 
-WORD_ARTEFACT = re.compile(r"\[bookmark:[^\]]*\]|\[image:[^\]]*\]|\[footnoteRef:[^\]]*\]")
+# [^\[\]]*, not [^\]]*: unclosed "[bookmark:" repeated would rescan the rest of the line from each one
+WORD_ARTEFACT = re.compile(r"\[bookmark:[^\[\]]*\]|\[image:[^\[\]]*\]|\[footnoteRef:[^\[\]]*\]")
 _PAGE_FOOTER = re.compile(r"^\s*[—–-]\s*\d+\s*[—–-]\s*$|^\s*第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?\s*$")
-_MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+# possessive: "|---" and a long run of spaces would otherwise split the spaces between two \s* in n² ways
+_MD_RULE = re.compile(r"^\s*+\|?\s*+:?-{3,}+:?\s*+(?:\|\s*+:?-{3,}+:?\s*+)*+\|?\s*+$")
 
 
 @dataclass(frozen=True)
@@ -36,8 +42,13 @@ class Record:
         return " | ".join(self.cells) if self.row else self.cells[0]
 
 
+# Control characters documents legitimately carry (form feeds between PDF pages, Word's vertical tab for a
+# manual line break, a stray NUL or BEL) become spaces: params refuse them, and .docx and HTML cannot hold them.
+_CONTROLS = {c: " " for c in [*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)]}
+
+
 def _clean(text: str) -> str:
-    return WORD_ARTEFACT.sub("", text).replace("\xa0", " ").replace("\u200b", "").strip()
+    return WORD_ARTEFACT.sub("", text).translate(_CONTROLS).replace("\xa0", " ").replace("\u200b", "").strip()
 
 
 # ------------------------------------------------------------------------------------------- text
@@ -80,39 +91,59 @@ def text_records(text: str) -> list[Record]:
 # ------------------------------------------------------------------------------------------- docx
 
 
-def _docx_guard(path: Path) -> None:
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _docx_package(data: bytes, path: Path) -> bytes:
+    """The .docx re-packed from members inflated under MAX_DOCX_UNPACKED (headers are not trusted), after
+    its body was counted: more elements or paragraphs and rows than a report has is refused before
+    python-docx builds an object per paragraph (10 MB of empty paragraphs took 39 s and 512 MB)."""
+    from lxml import etree
+
     try:
-        with zipfile.ZipFile(path) as zf:
-            names = zf.namelist()
-            if "word/document.xml" not in names:
-                raise SourceDocumentError(f"{path}: not a Word document (no word/document.xml inside)")
-            unpacked = sum(i.file_size for i in zf.infolist())
-            if unpacked > MAX_DOCX_UNPACKED:
+        members = inflate(data, MAX_DOCX_UNPACKED)
+    except ZipRefused as exc:
+        raise SourceDocumentError(f"{path}: not a usable .docx: {exc}; open it in Word and save it again "
+                                  "as .docx") from None
+    body = members.get("word/document.xml")
+    if body is None:
+        raise SourceDocumentError(f"{path}: not a Word document (no word/document.xml inside)")
+    elements = records = 0
+    try:
+        for _, el in etree.iterparse(io.BytesIO(body), events=("end",), resolve_entities=False, no_network=True):
+            elements += 1
+            records += el.tag in (f"{_W}p", f"{_W}tr")
+            if elements > MAX_DOCX_ELEMENTS or records > MAX_RECORDS:
                 raise SourceDocumentError(
-                    f"{path}: unpacks to {unpacked:,} bytes (limit {MAX_DOCX_UNPACKED:,}); "
-                    "that is not an annual report (zip bomb?)")
-    except zipfile.BadZipFile:
-        raise SourceDocumentError(
-            f"{path}: not a readable .docx (truncated, encrypted or another format); "
-            "open it in Word and save it again as .docx") from None
+                    f"{path}: more than {MAX_RECORDS:,} paragraphs and rows or {MAX_DOCX_ELEMENTS:,} XML elements; "
+                    "not an annual report")
+            el.clear(keep_tail=True)
+    except etree.XMLSyntaxError as exc:
+        raise SourceDocumentError(f"{path}: damaged Word document (word/document.xml: {exc}); open it in Word "
+                                  "and save it again as .docx") from None
+    return repack(members)
 
 
-def docx_records(path: Path) -> list[Record]:
+def docx_records(data: bytes, path: Path) -> list[Record]:
     """Paragraphs and table rows in body order; a merged cell is read once, where it starts."""
-    _docx_guard(path)
+    package = _docx_package(data, path)
     import docx  # python-docx: imported here, only importing .docx needs it
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
     try:
-        document = docx.Document(str(path))
+        document = docx.Document(io.BytesIO(package))
     except Exception as exc:  # python-docx raises many kinds on damaged packages
         raise SourceDocumentError(f"{path}: cannot read the Word document ({type(exc).__name__}: {exc}); "
                                   "open it in Word and save it again as .docx") from None
+    deadline = time.monotonic() + MAX_DOCX_SECONDS
     out: list[Record] = []
     n = 0
     for block in document.iter_inner_content():
         n += 1
+        if n % 256 == 0 and time.monotonic() > deadline:
+            raise SourceDocumentError(f"{path}: reading the Word document took more than {MAX_DOCX_SECONDS} s; "
+                                      "not an annual report")
         if isinstance(block, Paragraph):
             text = _clean(block.text)
             if text:

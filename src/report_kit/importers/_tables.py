@@ -19,7 +19,9 @@ from report_kit.importers._records import Record
 from report_kit.model import Number, blank_tables
 
 Severity = Literal["error", "warning", "info"]
-_LOOSE_ROW = re.compile(r"^(.*?[^\d\s.,+-])\s*((?:[+-]?\d[\d,]*(?:\.\d+)?\s*)+)$")
+# label, then a run of figures. Possessive: "行政许可" + 28 digits + "-" split the digits into numbers in
+# 2^28 ways before failing (50 s). The label ends at the last character that cannot be part of a figure.
+_LOOSE_ROW = re.compile(r"^(.*[^\d\s.,+-])\s*+((?:[+-]?\d[\d,]*+(?:\.\d++)?+\s*+)++)$")
 _ONLY_NUMBERS = re.compile(r"^(?:[+-]?\d[\d,]*(?:\.\d+)?\s+){2,}[+-]?\d[\d,]*(?:\.\d+)?$")
 _MIN_FRAGMENT = 4  # shorter label pieces ("其他", "总计") must match a whole label
 

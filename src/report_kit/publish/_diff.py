@@ -10,13 +10,14 @@ shows what each build said, whatever the params files say today.
 from __future__ import annotations
 
 import difflib
-import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bs4 import BeautifulSoup
 
+from report_kit._notebooks import MALFORMED, read_notebook
 from report_kit.errors import BuildReadError, FormatError
 from report_kit.formats import Format, get_format
 
@@ -91,7 +92,7 @@ def _notebook_path(path: Path) -> Path:
             raise BuildReadError(f"{path}: no report.ipynb in this folder; give a build folder "
                                  "(outputs/<year>/<slug>) or an executed notebook")
         return candidate
-    if not path.is_file():
+    if not os.path.lexists(path):
         raise BuildReadError(f"{path}: no such file or folder")
     return path
 
@@ -109,12 +110,16 @@ def _published_html(nb: nbformat.NotebookNode) -> str:
 def read_snapshot(path: str | Path) -> Snapshot:
     """Read one side of a diff: a report.ipynb written by ``report-kit run``, or its folder."""
     nb_path = _notebook_path(Path(path))
+    # report.ipynb inside a build folder is report-kit's own file: a link there is refused
+    nb = read_notebook(nb_path, follow_links=nb_path == Path(path))
     try:
-        import nbformat
+        return _snapshot(nb_path, nb)
+    except MALFORMED as exc:  # a hand-edited run record or published HTML of the wrong shape
+        raise BuildReadError(f"{nb_path}: not a report notebook written by report-kit "
+                             f"({type(exc).__name__}: {exc})") from None
 
-        nb = nbformat.read(nb_path, as_version=4)
-    except (OSError, ValueError, json.JSONDecodeError) as exc:
-        raise BuildReadError(f"{nb_path}: not a readable notebook: {exc}") from None
+
+def _snapshot(nb_path: Path, nb: nbformat.NotebookNode) -> Snapshot:
     record = dict(nb.metadata.get("report_kit") or {})
     if not record:
         raise BuildReadError(f"{nb_path}: no report-kit run record in the notebook metadata; compare notebooks "
@@ -130,12 +135,16 @@ def read_snapshot(path: str | Path) -> Snapshot:
     h1 = soup.select_one("h1")
     pm = nb.metadata.get("papermill", {})
     return Snapshot(
-        path=nb_path, record=record, built=pm.get("end_time"),
-        params_sha256=record.get("params_sha256") or pm.get("parameters", {}).get("params_sha256"),
-        title=record.get("title") or (h1.get_text(strip=True) if h1 else ""),
+        path=nb_path, record=record, built=_text(pm.get("end_time")),
+        params_sha256=_text(record.get("params_sha256") or pm.get("parameters", {}).get("params_sha256")),
+        title=str(record.get("title") or (h1.get_text(strip=True) if h1 else "")),
         figures=figures, sections=sections,
         findings={f["id"]: f for f in record.get("findings", []) if "id" in f},
     )
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)  # a hand-edited record may hold numbers or lists
 
 
 # ---------------------------------------------------------------------------------------- comparing

@@ -43,6 +43,7 @@ RC: dict[str, Any] = {
     "axes.titleweight": "bold",
 }
 COLORS = ["#2f5d8a", "#6b9bc3", "#c0504d", "#e3a13b", "#7f7f7f", "#9bbb59"]
+_SIZE = re.compile(r'width="[\d.]++pt" height="[\d.]++pt"')
 _HEADER = re.compile(r"\A<\?xml[^>]*\?>\s*<!DOCTYPE[^>]*>\s*", re.S)
 
 
@@ -94,7 +95,13 @@ def _figure_bytes(draw: Callable[[Figure], None], size: tuple[float, float], fmt
 def _render(draw: Callable[[Figure], None], size: tuple[float, float]) -> str:
     svg = _HEADER.sub("", _figure_bytes(draw, size, "svg").decode("utf-8"))
     # scale with the page: the viewBox keeps the proportions
-    return re.sub(r'<svg ([^>]*?)width="[\d.]+pt" height="[\d.]+pt"', r'<svg \1class="chart-svg"', svg, count=1)
+    start = svg.find("<svg ")
+    end = svg.find(">", start)
+    if start < 0 or end < 0:
+        return svg
+    # only inside the root tag (a regex over the whole document tried every "<svg " start: quadratic)
+    tag = _SIZE.sub('class="chart-svg"', svg[start:end], count=1)
+    return svg[:start] + tag + svg[end:]
 
 
 def _empty(ax: Axes, text: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
@@ -271,7 +272,13 @@ def _write(sheet: _Sheet, checked: tuple[AgencyYear, str], out_dir: Path, force:
         return
     slugs[ay.slug] = sheet.ws.title
     target = out_dir / str(ay.year) / f"{ay.slug}.yaml"
-    existing = target.read_text("utf-8") if target.is_file() else None
+    try:
+        existing = params.read_text(target) if os.path.lexists(target) else None
+    except ParamsError as exc:  # not UTF-8, not a regular file, unreadable: its fields cannot be carried over
+        why = exc.problems[0].message if exc.problems else str(exc)
+        sheet.problem(slug_cell, META_LABELS["slug"], f"{target} exists but cannot be read ({why}); "
+                                                      "fix or remove it, then import again")
+        return
     if existing is not None:
         try:
             merged = params.dumps(_carry_over(ay, params.loads(existing, str(target))))

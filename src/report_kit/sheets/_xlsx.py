@@ -16,7 +16,9 @@ from xml.etree import ElementTree as ET
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, range_boundaries
 
-from report_kit.errors import SourceDocumentError
+from report_kit._readers import read_limited
+from report_kit._zipsafe import ZipRefused, inflate, repack
+from report_kit.errors import InputFileError, SourceDocumentError
 from report_kit.formats import get_format
 from report_kit.sheets._layout import LAYOUT_SHEET, LAYOUT_VERSION, META_KEYS, Layout, Slot
 
@@ -27,38 +29,26 @@ _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted .xlsx and old .xls are 
 
 
 def _read_bytes(path: Path) -> bytes:
+    """The workbook, re-packed from members inflated under MAX_UNZIPPED whatever its zip headers declare."""
     try:
-        size = path.stat().st_size
-        if not path.is_file():
-            raise SourceDocumentError(f"{path}: not a file; give the path of the filled .xlsx workbook")
-        if size > MAX_BYTES:
-            raise SourceDocumentError(f"{path}: file is {size:,} bytes, over the {MAX_BYTES:,}-byte limit for an "
-                                      "intake workbook; remove pictures or unrelated sheets and save it again")
-        with path.open("rb") as fh:
-            head = fh.read(8)
-            if head == _OLE2:
-                raise SourceDocumentError(
-                    f"{path}: encrypted (password-protected) workbook or old Excel 97-2003 .xls file; remove the "
-                    "password (文件 → 信息 → 保护工作簿) and save it as .xlsx, then import again")
-            if not head.startswith(b"PK\x03\x04"):
-                raise SourceDocumentError(f"{path}: not an .xlsx workbook (Excel 2007 or later); "
-                                          "open it in Excel or WPS and save it as .xlsx")
-            fh.seek(0)
-            data = fh.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise SourceDocumentError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        data = read_limited(path, MAX_BYTES, what="over the limit for an intake workbook; remove pictures or "
+                                                  "unrelated sheets and save it again")
+    except InputFileError as exc:
+        raise SourceDocumentError(str(exc)) from None
+    if data[:8] == _OLE2:
+        raise SourceDocumentError(
+            f"{path}: encrypted (password-protected) workbook or old Excel 97-2003 .xls file; remove the "
+            "password (文件 → 信息 → 保护工作簿) and save it as .xlsx, then import again")
+    if not data.startswith(b"PK\x03\x04"):
+        raise SourceDocumentError(f"{path}: not an .xlsx workbook (Excel 2007 or later); "
+                                  "open it in Excel or WPS and save it as .xlsx")
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            names = set(zf.namelist())
-            inflated = sum(i.file_size for i in zf.infolist())
-    except (zipfile.BadZipFile, ValueError, EOFError) as exc:
+        members = inflate(data, MAX_UNZIPPED)
+    except ZipRefused as exc:
         raise SourceDocumentError(f"{path}: damaged .xlsx file ({exc}); save it again from Excel") from None
-    if "xl/workbook.xml" not in names:
+    if "xl/workbook.xml" not in members:
         raise SourceDocumentError(f"{path}: a zip archive but not an Excel workbook; give the filled .xlsx file")
-    if inflated > MAX_UNZIPPED:
-        raise SourceDocumentError(f"{path}: unpacks to {inflated:,} bytes (limit {MAX_UNZIPPED:,}); "
-                                  "this is not an intake workbook")
-    return data
+    return repack(members)
 
 
 @dataclass
