@@ -332,13 +332,6 @@ def content_hash(path: str | Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def previous_year_path(path: str | Path, ay: AgencyYear) -> Path | None:
-    """``params/<year-1>/<slug>.yaml`` beside this file's year folder, when it exists."""
-    p = Path(path)
-    candidate = p.parent.parent / str(ay.year - 1) / f"{ay.slug}.yaml"
-    return candidate if candidate.is_file() else None
-
-
 # ---------------------------------------------------------------------------------------- writing
 
 

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from report_kit import publish
+from report_kit import export
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -23,10 +23,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    diff = publish.diff_builds(args.old, args.new)
+    diff = export.diff_builds(args.old, args.new)
     if args.json:
-        json.dump(publish.diff_json(diff), sys.stdout, ensure_ascii=False, indent=1)
+        json.dump(export.diff_json(diff), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     else:
-        sys.stdout.write(publish.format_diff(diff))
+        sys.stdout.write(export.format_diff(diff))
     return 0 if diff.empty else 1

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from report_kit.batch._registry import load_registry
 from report_kit.errors import ReportKitError
+from report_kit.registry import load_registry
 from report_kit.sheets import import_workbook, new_workbook
 
 DEFAULT_REGISTRY = Path("params/agencies.yaml")

@@ -10,7 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from report_kit.errors import PublishError
-from report_kit.publish import parse_formats
+from report_kit.export import parse_formats
 
 from ._reports import REPORTS
 
