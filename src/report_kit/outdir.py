@@ -35,7 +35,7 @@ from report_kit.model import SLUG_RE
 _DIR = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 _NEW = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
 _SIDE = re.compile(r"\.(?P<slug>[a-z0-9-]+)\.(?P<kind>stage|old)-[a-z0-9]{8}")
-_TEMP = re.compile(r"\..+\.[a-z0-9]{8}\.tmp")
+_TEMP = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")  # write_atomic's names and files.atomic_write's
 _LINK = ("{where} is a symbolic link or not a folder: report-kit writes nothing outside {root} and follows no "
          "link below it; replace it with a real folder")
 MAX_READ = 64 * 1024 * 1024  # what report-kit reads back from its own outputs (a notebook, a stamp)
@@ -374,6 +374,15 @@ class Slot:
         finally:
             os.close(year_fd)
 
+    def check_writable(self) -> None:
+        """Fail now, before a kernel runs, when the set could not be written (read-only folder or file system)."""
+        with self.lock() as year_fd:
+            if self._live_kind(year_fd) == "readonly":
+                raise OutputWriteError(f"cannot write {self.path}: the folder is read-only; the previous outputs "
+                                       "are unchanged")
+            if not os.access(".", os.W_OK, dir_fd=year_fd):
+                raise OutputWriteError(f"cannot write {self.path.parent}: the folder is read-only")
+
     # writing (hold lock() around these) ---------------------------------------------------------------
 
     def replace(self, year_fd: int, files: Mapping[str, bytes]) -> None:
@@ -514,7 +523,7 @@ def sweep_year(root: OutputRoot, year: int) -> None:
     if fd is None:
         return
     try:
-        slugs = {m["slug"] for n in os.listdir(fd) if (m := _SIDE.fullmatch(n))}
+        slugs = {m["slug"] for n in os.listdir(fd) if (m := _SIDE.fullmatch(n))} | set(root.slugs(year))
         for slug in sorted(slugs):
             with contextlib.suppress(ReportKitError), root.slot(year, slug).lock(wait=0):
                 pass  # lock() recovers

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import atexit
 import json
+import math
 import os
 import shutil
 import sys
@@ -283,6 +284,9 @@ def run(params_path: str | Path, outputs: str | Path = "outputs", template: Path
 
 def build(plan: Plan, timeout: float | None = 600, execute_fn: Callable[..., Any] | None = None) -> RunResult:
     """Execute the plan's notebook and write its set; on failure keep failed.ipynb and the previous set."""
+    if timeout is not None and not (math.isfinite(timeout) and timeout > 0):
+        raise PipelineError(f"timeout must be a positive number of seconds, got {timeout!r}")
+    plan.slot.check_writable()  # a read-only folder fails here, not after a kernel has run
     try:
         nb = (execute_fn or execute)(plan.template, plan.parameters, plan.kernel, timeout)
         files = render(nb, plan.formats)

@@ -75,8 +75,9 @@ def _status(plan: pipeline.Plan, status: str, reason: str = "", **kw: Any) -> Ag
 
 
 def _failed_entry(e: identity.Entry) -> AgencyStatus:
-    year = e.ay.year if e.ay is not None else discovery.year_of_folder(e.path)
-    slug = e.ay.slug if e.ay is not None else e.path.stem
+    """A file refused before any kernel, listed under its place (what it claims may be the problem)."""
+    year = discovery.year_of_folder(e.path) or (e.ay.year if e.ay is not None else None)
+    slug = e.path.stem if discovery.year_of_folder(e.path) or e.ay is None else e.ay.slug
     return AgencyStatus(e.path, year, slug, e.ay.agency if e.ay else "", "failed", str(e.error))
 
 

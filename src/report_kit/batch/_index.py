@@ -16,13 +16,14 @@ import csv
 import io
 import os
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
 
 from jinja2 import Environment
 
 from report_kit.batch._executor import AgencyStatus
+from report_kit.errors import OutputPathError, OutputWriteError
 from report_kit.export import FAILED
 from report_kit.outdir import OutputRoot
 
@@ -41,13 +42,22 @@ def _row(s: AgencyStatus, base: Path) -> dict[str, object]:
             return None
         return os.path.relpath(s.outputs / name, base)
 
-    first_line = s.reason.splitlines()[0] if s.reason else ""
+    first_line = _summary(s.reason)
     state = STATE[s.status]
     return {"year": s.year, "name": s.name, "slug": s.slug, "status": state, "errors": counts["error"],
             "warnings": counts["warning"], "info": counts["info"], "report": link("report.html"),
             "review": link("review.html"), "notebook": link("report.ipynb"),
             "failed": link(FAILED) if state == "failed" else None,
             "cell": s.cell if state == "failed" else None, "reason": "" if state == "ok" else first_line}
+
+
+def _summary(reason: str) -> str:
+    """One line for a table cell: a params error's first problem (its header line only names the file)."""
+    lines = [ln.strip() for ln in reason.splitlines() if ln.strip()]
+    if len(lines) > 1 and lines[0].endswith("in params file"):
+        more = f" (+{len(lines) - 2} more)" if len(lines) > 2 else ""
+        return lines[1] + more
+    return lines[0] if lines else ""
 
 
 def _page(statuses: Sequence[AgencyStatus], base: Path, title: str, run: Sequence[AgencyStatus]) -> str:
@@ -59,23 +69,30 @@ def _page(statuses: Sequence[AgencyStatus], base: Path, title: str, run: Sequenc
     return _PAGE.render(rows=rows, totals=totals, labels=LABELS, title=title, this_run=this_run)
 
 
-def write_index(outputs: OutputRoot | Path, statuses: Sequence[AgencyStatus],
-                run: Sequence[AgencyStatus] = ()) -> list[Path]:
+def write_index(outputs: OutputRoot | Path, statuses: Sequence[AgencyStatus], run: Sequence[AgencyStatus] = (),
+                on_problem: Callable[[str], None] | None = None) -> list[Path]:
     """Write the index pages and summary.csv for ``statuses`` (every agency-year); ``run``: what this build did.
 
-    Files are replaced atomically inside the outputs root; a year folder that is a link is refused.
+    Files are replaced atomically inside the outputs root; a year folder that is a link is refused. A year page
+    that cannot be written (a read-only or linked year folder) is passed to ``on_problem`` (raised without it),
+    and the top-level index and summary.csv are still written.
     """
     root = outputs if isinstance(outputs, OutputRoot) else OutputRoot(outputs)
     statuses = [s for s in statuses if s.status in STATE]
     years = sorted({s.year for s in statuses if s.year})
-    for parts in [(), *((str(y),) for y in years)]:
-        root.sweep_temps(parts)  # index pages or summary.csv of a killed build
+    root.sweep_temps(())  # index pages or summary.csv of a killed build
     written = [root.write_file(("index.html",), _page(statuses, root.path, "政府信息公开工作年度报告 · 生成情况",
                                                      run).encode("utf-8"))]
     for year in years:
         page = _page([s for s in statuses if s.year == year], root.path / str(year),
                      f"{year}年度政府信息公开工作年度报告 · 生成情况", [s for s in run if s.year == year])
-        written.append(root.write_file((str(year), "index.html"), page.encode("utf-8")))
+        try:
+            root.sweep_temps((str(year),))
+            written.append(root.write_file((str(year), "index.html"), page.encode("utf-8")))
+        except (OutputPathError, OutputWriteError) as exc:
+            if on_problem is None:
+                raise
+            on_problem(str(exc))
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(["year", "slug", "agency", "status", "errors", "warnings", "info", "report", "reason"])

@@ -31,6 +31,7 @@ class TreeResult:
     run: list[AgencyStatus]  # what this build did (its --year), for the console and the index's build record
     index: list[Path] = field(default_factory=list)
     retired: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # what could not be tidied or written besides the agencies
 
 
 def build_tree(params_root: Path, outputs: Path, template: Path, *, year: int | None = None,
@@ -61,12 +62,13 @@ def build_tree(params_root: Path, outputs: Path, template: Path, *, year: int | 
                 result.statuses.append(s)
                 if year is None or s.year == year:
                     done(s)
-        retired = [] if result.interrupted else retire(root, params_root, paths)
-        index = write_index(root, result.statuses, run)
-    return TreeResult(result, run, index, retired)
+        warnings: list[str] = []
+        retired = [] if result.interrupted else retire(root, paths, warnings.append)
+        index = write_index(root, result.statuses, run, warnings.append)
+    return TreeResult(result, run, index, retired, warnings)
 
 
-def retire(root: OutputRoot, params_root: Path, paths: Sequence[Path]) -> list[Path]:
+def retire(root: OutputRoot, paths: Sequence[Path], on_problem: Callable[[str], None]) -> list[Path]:
     """Remove ``outputs/<year>/<slug>`` folders whose ``params/<year>/<slug>.yaml`` is gone.
 
     Only folders that hold what report-kit writes (a stamp or a failure record) are removed: anything else an
@@ -79,9 +81,13 @@ def retire(root: OutputRoot, params_root: Path, paths: Sequence[Path]) -> list[P
             if (y, slug) in have:
                 continue
             slot = root.slot(y, slug)
-            if not {stamps.STAMP, export.FAILED} & set(slot.files()):
+            try:
+                if not {stamps.STAMP, export.FAILED} & set(slot.files()):
+                    continue
+                with slot.lock() as year_fd:
+                    slot.retire(year_fd)
+            except ReportKitError as exc:
+                on_problem(f"{slot.path} was kept although its params file is gone: {exc}")
                 continue
-            with slot.lock() as year_fd:
-                slot.retire(year_fd)
             gone.append(slot.path)
     return gone

@@ -140,6 +140,8 @@ def build(args: argparse.Namespace) -> int:
     result, run_ = tree.batch, tree.run
     for path in tree.retired:
         print(f"removed {path}: its params file is gone")
+    for line in tree.warnings:
+        print(f"warning: {line}", file=sys.stderr)
     if result.interrupted:
         built = sum(1 for s in run_ if s.status == "built")
         print(f"interrupted: {built} built, {result.not_started} not started", file=sys.stderr)
