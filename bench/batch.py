@@ -61,8 +61,8 @@ def phases(files: list[Path], template: Path, outputs: Path) -> dict[str, float]
     from papermill.iorw import load_notebook_node
     from papermill.parameterize import parameterize_notebook
 
+    from report_kit import export, pipeline
     from report_kit import params as params_io
-    from report_kit import pipeline, publish
 
     pipeline._register_translator()
     pipeline.export_html(nbformat.v4.new_notebook())  # the exporter is built once per worker: not per agency
@@ -97,14 +97,15 @@ def phases(files: list[Path], template: Path, outputs: Path) -> dict[str, float]
         km.shutdown_kernel(now=False)
         add("kernel shutdown", time.perf_counter() - t)
         t = time.perf_counter()
-        html = pipeline.export_html(nb)
+        pipeline.export_html(nb)
         add("HTML export", time.perf_counter() - t)
         t = time.perf_counter()
         target = outputs / path.stem
         target.mkdir(parents=True, exist_ok=True)
-        (target / "report.html").write_text(html, "utf-8")
-        publish.write_outputs(target, nb, ay, target / "report.html", (), None)
-        add("review.html and writes", time.perf_counter() - t)
+        pipeline.lift_record(nb)
+        for name, data in export.render(nb, ()).items():  # the same set a build makes (html again, review…)
+            (target / name).write_bytes(data)
+        add("the set's files and writes", time.perf_counter() - t)
     acc["driver peak RSS MB"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return acc
 

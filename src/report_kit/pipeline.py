@@ -93,6 +93,8 @@ class Plan:
         missing = [n for n in expected_files(self.formats) if n not in self.held]
         if missing:
             reasons.append(f"{', '.join(missing)} missing")
+        if export.FAILED in self.held:
+            reasons.append("the last build failed (failed.ipynb)")
         return reasons
 
 

@@ -13,23 +13,36 @@ from collections.abc import Sequence
 from pathlib import Path
 
 
-def descendants(roots: Sequence[int]) -> list[int]:
-    """Every live process below ``roots`` (children first found first)."""
-    children: dict[int, list[int]] = {}
+def _table() -> dict[int, tuple[int, int]]:
+    """pid → (parent pid, session id) of every live process."""
+    out = {}
     for name in os.listdir("/proc"):
         if name.isdigit():
             try:
-                ppid = int(Path(f"/proc/{name}/stat").read_text().rsplit(")", 1)[1].split()[1])
+                fields = Path(f"/proc/{name}/stat").read_text().rsplit(")", 1)[1].split()
+                out[int(name)] = (int(fields[1]), int(fields[3]))
             except (OSError, IndexError, ValueError):
                 continue
-            children.setdefault(ppid, []).append(int(name))
+    return out
+
+
+def descendants(roots: Sequence[int], other_sessions: bool = False) -> list[int]:
+    """Every live process below ``roots``; with ``other_sessions``, only those that left the roots' session
+    (kernels) and what runs below them — multiprocessing's helpers (forkserver, resource tracker) stay."""
+    table = _table()
+    children: dict[int, list[int]] = {}
+    for pid, (ppid, _) in table.items():
+        children.setdefault(ppid, []).append(pid)
+    sessions = {table[r][1] for r in roots if r in table}
     out: list[int] = []
-    stack = list(roots)
+    stack = [(r, False) for r in roots]
     while stack:
-        pid = stack.pop()
+        pid, inside = stack.pop()
         for child in children.get(pid, ()):
-            out.append(child)
-            stack.append(child)
+            moved = inside or table[child][1] not in sessions
+            if moved or not other_sessions:
+                out.append(child)
+            stack.append((child, moved))
     return out
 
 

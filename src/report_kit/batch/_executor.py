@@ -49,6 +49,7 @@ class BatchResult:
     statuses: list[AgencyStatus]
     interrupted: int = 0  # the signal that stopped the build (0: it ran to the end)
     not_started: int = 0  # agencies it was going to build and did not (stopped or never started)
+    complete: bool = True  # False: interrupted while planning, so ``statuses`` does not cover every file
 
     def count(self, status: str) -> int:
         return sum(1 for s in self.statuses if s.status == status)
@@ -179,34 +180,6 @@ def _pool(jobs: int) -> ProcessPoolExecutor:
                                initargs=(os.getpid(),))
 
 
-class Interrupted(BaseException):
-    """SIGINT or SIGTERM reached the build process: stop scheduling and stop what runs."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
-
-
-class _Signals:
-    """While a batch runs: SIGINT and SIGTERM raise ``Interrupted`` in the main thread (once)."""
-
-    def __enter__(self) -> _Signals:
-        self.saved: dict[int, Any] = {}
-        if threading.current_thread() is threading.main_thread():
-            for sig in (signal.SIGINT, signal.SIGTERM):
-                self.saved[sig] = signal.signal(sig, self._raise)
-        return self
-
-    def _raise(self, signum: int, frame: object) -> None:
-        for sig in self.saved:  # a second Ctrl-C while stopping must not break the stopping off
-            signal.signal(sig, signal.SIG_IGN)
-        raise Interrupted(signum)
-
-    def __exit__(self, *exc: object) -> None:
-        for sig, handler in self.saved.items():
-            signal.signal(sig, handler)
-
-
 def _stop_pool(pool: ProcessPoolExecutor) -> None:
     """Kill the pool's workers and everything they started (kernels included), then let the pool go."""
     workers = list(getattr(pool, "_processes", {}) or {})
@@ -230,69 +203,75 @@ def run_batch(paths: Sequence[Path], outputs: Path, template: Path, *, jobs: int
     """
     jobs = max(1, jobs or os.cpu_count() or 1)
     statuses: list[AgencyStatus] = []
+    settled = [0]  # agencies of this build already decided (built, skipped, failed)
 
     def done(s: AgencyStatus) -> None:
         statuses.append(s)
+        settled[0] += 1
         if on_done:
             on_done(s)
 
     if entries is None:
         entries = identity.scan(list(paths), registry, registry_file)
+
     def chosen(e: identity.Entry) -> bool:
         return year is None or (discovery.year_of_folder(e.path) or (e.ay.year if e.ay else None)) == year
 
     if on_total:
         on_total(sum(1 for e in entries if chosen(e)))
     todo: list[tuple[_Job, pipeline.Plan]] = []
-    with OutputRoot(outputs) as root:
-        for e in entries:
-            chosen_ = chosen(e)
-            if not e.ok:
-                if chosen_:
-                    done(_failed_entry(e))  # invalid params are reported first: they say what to fix in the file
-                    if explain:
-                        explain(f"fail     {e.path}: {str(e.error).splitlines()[0]}")
-                else:
-                    statuses.append(_failed_entry(e))
-                continue
-            assert e.ay is not None
-            try:
-                plan = pipeline.make_plan(e.path, root, template, kernel, to, drop, registry, ay=e.ay)
-            except ReportKitError as exc:
-                (done if chosen_ else statuses.append)(
-                    AgencyStatus(e.path, e.ay.year, e.ay.slug, e.ay.agency, "failed", str(exc)))
-                continue
-            if not chosen_:
-                statuses.append(assess(plan))
-                continue
-            reasons = ["--force"] if force else plan.stale_reasons()
-            if not reasons:
-                done(_status(plan, "skipped", "up to date", findings=_recorded(plan)))
+    finished: set[Path] = set()
+
+    def finish(s: AgencyStatus) -> None:
+        if s.params is not None:
+            finished.add(s.params)
+        done(s)
+
+    def plan_one(e: identity.Entry, chosen_: bool, root: OutputRoot) -> None:
+        """Settle an entry now (failed, skipped, assessed) or queue it for a worker."""
+        if not e.ok:
+            if chosen_:
                 if explain:
-                    explain(f"skip     {plan.slot.path}: up to date")
-                continue
+                    explain(f"fail     {e.path}: {str(e.error).splitlines()[0]}")
+                done(_failed_entry(e))  # invalid params are reported first: they say what to fix in the file
+            else:
+                statuses.append(_failed_entry(e))
+            return
+        assert e.ay is not None
+        try:  # other years are assessed as they stand: this build's --to/--drop are not theirs
+            plan = pipeline.make_plan(e.path, root, template, kernel, to if chosen_ else (),
+                                      drop if chosen_ else (), registry, ay=e.ay)
+        except (ReportKitError, OSError) as exc:
+            (done if chosen_ else statuses.append)(
+                AgencyStatus(e.path, e.ay.year, e.ay.slug, e.ay.agency, "failed", str(exc)))
+            return
+        if not chosen_:
+            statuses.append(assess(plan))
+            return
+        reasons = ["--force"] if force else plan.stale_reasons()
+        if not reasons:
             if explain:
-                explain(f"build    {plan.slot.path}: {'; '.join(reasons)}")
-            todo.append((_Job(e.path, root.path, template, kernel, timeout, tuple(to), force, reuse_kernel,
-                              tuple(drop), registry, plan.inputs.parts["params"]), plan))
+                explain(f"skip     {plan.slot.path}: up to date")
+            done(_status(plan, "skipped", "up to date", findings=_recorded(plan)))
+            return
+        if explain:
+            explain(f"build    {plan.slot.path}: {'; '.join(reasons)}")
+        todo.append((_Job(e.path, root.path, template, kernel, timeout, tuple(to), force, reuse_kernel,
+                          tuple(drop), registry, plan.inputs.parts["params"]), plan))
 
-        finished: set[Path] = set()
-
-        def finish(s: AgencyStatus) -> None:
-            if s.params is not None:
-                finished.add(s.params)
-            done(s)
-
-        interrupted = 0
-        with _Signals():
-            try:
-                _execute([job for job, _ in todo], jobs, scheduler, finish)
-            except Interrupted as stop:
-                interrupted = stop.signum
-        if interrupted:  # what the folders hold now, for the index: nothing was written for these
-            left = [plan for job, plan in todo if job.params not in finished]
-            statuses.extend(assess(plan) for plan in left)
-            return BatchResult(statuses, interrupted, len(left))
+    with OutputRoot(outputs) as root:
+        try:
+            for e in entries:
+                plan_one(e, chosen(e), root)
+        except KeyboardInterrupt as stop:  # Ctrl-C or SIGTERM (interrupts.Stopped) before anything was built
+            left = sum(1 for e in entries if chosen(e)) - settled[0]
+            return BatchResult(statuses, getattr(stop, "signum", signal.SIGINT), left, complete=False)
+        try:
+            _execute([job for job, _ in todo], jobs, scheduler, finish)
+        except KeyboardInterrupt as stop:  # what the folders hold now, for the index: nothing was written for these
+            rest = [plan for job, plan in todo if job.params not in finished]
+            statuses.extend(assess(plan) for plan in rest)
+            return BatchResult(statuses, getattr(stop, "signum", signal.SIGINT), len(rest))
     return BatchResult(statuses)
 
 
@@ -311,7 +290,7 @@ def _execute(todo: list[_Job], jobs: int, scheduler: str | None, done: Callable[
                     done(fut.result())
                 except BrokenProcessPool:
                     crashed.append(futures[fut])
-        except Interrupted:
+        except KeyboardInterrupt:
             _stop_pool(pool)
             raise
         pool.shutdown(wait=True)
@@ -324,7 +303,7 @@ def _execute(todo: list[_Job], jobs: int, scheduler: str | None, done: Callable[
         except BrokenProcessPool:
             done(AgencyStatus(job.params, discovery.year_of_folder(job.params), job.params.stem, "", "failed",
                               "the worker process died while building this agency (killed or out of memory)"))
-        except Interrupted:
+        except KeyboardInterrupt:
             _stop_pool(pool)
             raise
         pool.shutdown(wait=True)

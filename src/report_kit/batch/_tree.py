@@ -7,7 +7,8 @@
 5. Remove output folders of agency-years whose params file is gone (only sets report-kit wrote, never a link).
 6. Write the index and summary.csv over every year under outputs/.
 
-After an interrupt (SIGINT/SIGTERM), steps 5 is skipped and the index is written from what the folders hold.
+After an interrupt (SIGINT/SIGTERM) step 5 is skipped and the index is written from what the folders hold
+(unless the interrupt came before every file was assessed: then the previous index stays, as do the outputs).
 """
 
 from __future__ import annotations
@@ -63,8 +64,15 @@ def build_tree(params_root: Path, outputs: Path, template: Path, *, year: int | 
                 if year is None or s.year == year:
                     done(s)
         warnings: list[str] = []
-        retired = [] if result.interrupted else retire(root, paths, warnings.append)
-        index = write_index(root, result.statuses, run, warnings.append)
+        retired: list[Path] = []
+        index: list[Path] = []
+        try:
+            if not result.interrupted:
+                retired = retire(root, paths, warnings.append)
+            if result.complete:  # an index of part of the tree would drop agencies: keep the last one then
+                index = write_index(root, result.statuses, run, warnings.append)
+        except KeyboardInterrupt as stop:  # while tidying up: each file is replaced atomically or not at all
+            result.interrupted = getattr(stop, "signum", 2)
     return TreeResult(result, run, index, retired, warnings)
 
 

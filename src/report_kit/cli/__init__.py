@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 from importlib import import_module
 
+from report_kit import interrupts
 from report_kit.errors import ReportKitError
 
 # Command modules, in the order `report-kit --help` lists them.
@@ -30,16 +31,34 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    """Ctrl-C and SIGTERM stop any command at once (exit 130/143), with what it started, in one line."""
     try:
-        return int(args.func(args) or 0)
-    except ReportKitError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
+        with interrupts.stopping():
+            parser = build_parser()
+            args = parser.parse_args(argv)
+            try:
+                return int(args.func(args) or 0)
+            except ReportKitError as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                return 2
+    except KeyboardInterrupt as stop:
+        stop_children()
         print("interrupted", file=sys.stderr)
-        return 130
+        return interrupts.exit_code(stop)
+
+
+def stop_children() -> None:
+    """Kill the kernels this command started (they run in sessions of their own; multiprocessing's helpers are
+    left to shut down as usual) and silence the complaints of the tasks an interrupt left pending, which say
+    nothing to a user."""
+    import logging
+    import os
+
+    from report_kit import procs
+
+    procs.kill(procs.descendants([os.getpid()], other_sessions=True))
+    logging.getLogger("asyncio").setLevel(logging.CRITICAL)
+    logging.getLogger("traitlets").setLevel(logging.CRITICAL)
 
 
 if __name__ == "__main__":

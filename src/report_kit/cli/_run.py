@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
-import signal
 import sys
 from pathlib import Path
 
-from report_kit import export, pipeline, procs
+from report_kit import export, interrupts, pipeline
 from report_kit.errors import ReportKitError
 
 
@@ -80,42 +78,19 @@ def _summary(result: pipeline.RunResult) -> str:
     return f"{result.html}  ({errors} errors, {warnings} warnings; notebook: {result.notebook}{also})"
 
 
-class _Stopped(KeyboardInterrupt):
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
-
-
-def _stop(signum: int, frame: object) -> None:
-    for sig in (signal.SIGINT, signal.SIGTERM):  # stopping is under way: a second signal must not break it off
-        signal.signal(sig, signal.SIG_IGN)
-    raise _Stopped(signum)
-
-
 def run(args: argparse.Namespace) -> int:
     """Ctrl-C and SIGTERM stop the run at once: its kernel is killed and nothing is written."""
     to, drop = _formats(args)
-    saved = {sig: signal.signal(sig, _stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         result = pipeline.run(args.params, args.outputs, args.template, args.kernel, args.timeout, to, drop)
-    except _Stopped as stop:
-        procs.kill(procs.descendants([os.getpid()]))
-        quiet_asyncio()
+    except KeyboardInterrupt as stop:
+        from report_kit.cli import stop_children
+
+        stop_children()
         print("interrupted: 0 built, 1 not started", file=sys.stderr)
-        return 128 + stop.signum
-    finally:
-        for sig, handler in saved.items():
-            signal.signal(sig, handler)
+        return interrupts.exit_code(stop)
     print(_summary(result))
     return 0
-
-
-def quiet_asyncio() -> None:
-    """An interrupt leaves the kernel client's tasks pending: their complaints at exit say nothing to a user."""
-    import logging
-
-    logging.getLogger("asyncio").setLevel(logging.CRITICAL)
-    logging.getLogger("traitlets").setLevel(logging.CRITICAL)
 
 
 def build(args: argparse.Namespace) -> int:
