@@ -542,9 +542,13 @@ def test_incremental_builds_equal_clean_builds(tmp_path_factory: pytest.TempPath
         run_state_machine_as_test(Oracle, settings=PROFILES[profile])
     finally:
         took = time.monotonic() - started
+        import resource
+
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # the builds, their workers and kernels
         summary = (f"oracle ({profile}): {TALLY.sequences} sequences, {TALLY.steps + len(TALLY.edits)} steps: "
                    f"{len(TALLY.edits)} edits, {TALLY.builds} builds, {TALLY.steps - TALLY.builds - TALLY.kills} "
-                   f"runs, {TALLY.kills} kills; {TALLY.clean_builds} clean builds; {took:.0f} s")
+                   f"runs, {TALLY.kills} kills; {TALLY.clean_builds} clean builds; {took:.0f} s wall, "
+                   f"{usage.ru_utime + usage.ru_stime:.0f} s CPU in subprocesses; load {os.getloadavg()[0]:.1f}")
         print(summary)
         Path(os.environ.get("RK_ORACLE_REPORT", os.devnull)).write_text(summary + "\n", encoding="utf-8")
         count("oracle steps", "valid")

@@ -132,3 +132,36 @@ def test_a_timeout_that_would_switch_the_limit_off_is_refused(tmp_path: Path, va
         assert "positive number of seconds" in result.stderr or "must be a number" in result.stderr
     assert not (tmp_path / "out").exists()
     count("timeout option", "clean-error")
+
+
+def test_stopping_finds_kernels_but_leaves_multiprocessing_helpers() -> None:
+    """A kernel runs in a session of its own (jupyter_client starts it so): it and what it started are found;
+    a helper in our own session (the forkserver, the resource tracker) is left to shut down as usual."""
+    from report_kit import procs
+
+    helper = subprocess.Popen(["sleep", "60"])
+    kernel = subprocess.Popen(["sh", "-c", "sleep 60 & wait"], start_new_session=True)
+    try:
+        assert _wait_for(lambda: len(procs.descendants([kernel.pid])) == 1, timeout=10)
+        grandchild = procs.descendants([kernel.pid])[0]
+        found = procs.descendants([os.getpid()], other_sessions=True)
+        assert kernel.pid in found and grandchild in found and helper.pid not in found
+        assert helper.pid in procs.descendants([os.getpid()])
+        procs.kill(found)
+        assert kernel.wait(timeout=10) == -signal.SIGKILL
+    finally:
+        for p in (helper, kernel):
+            p.kill()
+            p.wait()
+
+
+def test_stopped_is_a_keyboard_interrupt_with_its_exit_code() -> None:
+    from report_kit import interrupts
+
+    before = signal.getsignal(signal.SIGTERM)
+    with interrupts.stopping(), pytest.raises(KeyboardInterrupt) as caught:
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(5)
+    assert interrupts.exit_code(caught.value) == 143
+    assert signal.getsignal(signal.SIGTERM) is before  # restored
+    assert interrupts.exit_code(KeyboardInterrupt()) == 130

@@ -107,6 +107,10 @@ def scan(paths: Sequence[Path], registry: Mapping[str, Agency] | None = None,
         except ReportKitError as exc:
             entries.append(Entry(path, None, exc))
             continue
+        except OSError as exc:  # unreadable, vanished, a folder named x.yaml: this file fails, not the batch
+            problem = Problem(str(path), None, "", None, f"cannot read: {exc.strerror or exc}")
+            entries.append(Entry(path, None, ParamsError(path, [problem])))
+            continue
         try:
             check(path, ay, registry, registry_file)
         except ParamsError as exc:

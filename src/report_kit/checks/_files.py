@@ -90,6 +90,8 @@ def check_files(paths: Iterable[Path]) -> Iterator[FileResult]:
 def recorded_findings(root: Path) -> Iterator[tuple[Path, dict[str, Any]]]:
     """(notebook, run record) for every executed report.ipynb under ``root``, without re-running."""
     for nb_path in sorted(root.rglob("report.ipynb")):
+        if any(part.startswith(".") for part in nb_path.relative_to(root).parts):
+            continue  # a set being written or put aside (outdir's hidden folders), not a build of record
         try:
             meta = json.loads(nb_path.read_text("utf-8")).get("metadata", {})
         except (OSError, ValueError):
