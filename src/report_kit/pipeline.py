@@ -319,6 +319,8 @@ def keep_failure(plan: Plan, exc: ReportKitError) -> None:
         return
     import nbformat
 
+    if getattr(exc, "cell", None) is None:  # a timeout or a dead kernel names no cell: the last one started
+        exc.cell = _last_started_cell(nb)  # type: ignore[attr-defined]
     nb.metadata[FAILURE_KEY] = {"reason": str(exc).splitlines()[0] if str(exc) else type(exc).__name__,
                                "cell": getattr(exc, "cell", None), "inputs": plan.inputs.digest}
     try:
@@ -327,6 +329,12 @@ def keep_failure(plan: Plan, exc: ReportKitError) -> None:
             plan.slot.add(year_fd, {export.FAILED: data})
     except (ReportKitError, ValueError) as keep_exc:  # the failure itself is what the caller reports
         print(f"warning: {plan.slot.path / export.FAILED} not written: {keep_exc}", file=sys.stderr)
+
+
+def _last_started_cell(nb: nbformat.NotebookNode) -> int | None:
+    """The execution count of the last code cell papermill started (the one running when the run stopped)."""
+    started = [c for c in nb.cells if c.cell_type == "code" and c.metadata.get("papermill", {}).get("start_time")]
+    return started[-1].get("execution_count") if started else None
 
 
 def finish(params_path: Path, ay: AgencyYear, target: Path, parameters: dict[str, Any], nb: nbformat.NotebookNode,

@@ -45,9 +45,13 @@ def build_tree(params_root: Path, outputs: Path, template: Path, *, year: int | 
     if not paths and not registry:
         raise ReportKitError(f"no params files under {params_root}/<year>/*.yaml")
     with OutputRoot(outputs) as root, BuildLock(root):
-        for y in root.years():
-            outdir.sweep_year(root, y)
-        entries = identity.scan(paths, registry, reg)
+        try:
+            for y in root.years():
+                outdir.sweep_year(root, y)
+            entries = identity.scan(paths, registry, reg)
+        except KeyboardInterrupt as stop:  # before anything was planned: nothing written, the last index stays
+            chosen = [p for p in paths if year is None or discovery.year_of_folder(p) == year]
+            return TreeResult(BatchResult([], getattr(stop, "signum", 2), len(chosen), complete=False), [])
         run: list[AgencyStatus] = []
 
         def done(s: AgencyStatus) -> None:

@@ -41,9 +41,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             except ReportKitError as exc:
                 print(f"error: {exc}", file=sys.stderr)
                 return 2
-    except KeyboardInterrupt as stop:
+    except KeyboardInterrupt as stop:  # before a command's own handling took over (starting up, parsing)
         stop_children()
-        print("interrupted", file=sys.stderr)
+        command = next((a for a in (sys.argv[1:] if argv is None else argv) if not a.startswith("-")), "")
+        print({"run": "interrupted: 0 built, 1 not started", "build": "interrupted: 0 built, 0 not started"}
+              .get(command, "interrupted"), file=sys.stderr)
         return interrupts.exit_code(stop)
 
 
