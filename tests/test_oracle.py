@@ -92,6 +92,8 @@ class Tally:
     builds: int = 0
     kills: int = 0
     clean_builds: int = 0
+    rebuilt: int = 0  # agency-years an incremental build or run wrote anew (compared with a clean build)
+    failures: int = 0  # agency-years whose build failed in the kernel (previous set kept, failed.ipynb)
     edits: list[str] = field(default_factory=list)
     findings: list[str] = field(default_factory=list)
 
@@ -252,24 +254,28 @@ class Oracle(RuleBasedStateMachine):
     def places(self) -> list[tuple[int, str]]:
         return sorted(self.agencies)
 
+    # Every edit changes something (a draw of "the same value again" would be a step that tests nothing).
+
     def edit_figure(self, data: st.DataObject) -> str:
         place = data.draw(st.sampled_from(self.places()))
-        self.agencies[place] = replace(self.agencies[place], figure=data.draw(st.integers(0, 1)))
+        self.agencies[place] = replace(self.agencies[place], figure=1 - self.agencies[place].figure)
         return f"figure of {place}"
 
     def edit_text(self, data: st.DataObject) -> str:
         place = data.draw(st.sampled_from(self.places()))
-        self.agencies[place] = replace(self.agencies[place], text=data.draw(st.integers(0, 2)))
+        now = self.agencies[place].text
+        self.agencies[place] = replace(self.agencies[place], text=data.draw(st.sampled_from(
+            [t for t in range(len(TEXTS)) if t != now])))
         return f"text of {place}"
 
     def edit_phrases(self, data: st.DataObject) -> str:
-        self.phrase = data.draw(st.integers(0, 1))
+        self.phrase = 1 - self.phrase
         text = (ROOT / "src/report_kit/narrative/phrases.yaml").read_text("utf-8")
         self.ws.phrases.write_text(text.replace(PHRASE[0], PHRASE[self.phrase]), encoding="utf-8")
         return "phrases.yaml"
 
     def edit_template(self, data: st.DataObject) -> str:
-        self.template = data.draw(st.integers(0, 1))
+        self.template = 1 - self.template
         return "template"
 
     def add_agency(self, data: st.DataObject) -> str:
@@ -431,7 +437,9 @@ class Oracle(RuleBasedStateMachine):
         key = self.key(place, formats)
         if self.fails_in_kernel(place):
             slot.failed = key
+            TALLY.failures += check
         else:
+            TALLY.rebuilt += check and slot.good != key
             slot.good, slot.formats, slot.failed = key, formats, None
         if check:
             self.check_set(place)
@@ -547,7 +555,9 @@ def test_incremental_builds_equal_clean_builds(tmp_path_factory: pytest.TempPath
         usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # the builds, their workers and kernels
         summary = (f"oracle ({profile}): {TALLY.sequences} sequences, {TALLY.steps + len(TALLY.edits)} steps: "
                    f"{len(TALLY.edits)} edits, {TALLY.builds} builds, {TALLY.steps - TALLY.builds - TALLY.kills} "
-                   f"runs, {TALLY.kills} kills; {TALLY.clean_builds} clean builds; {took:.0f} s wall, "
+                   f"runs, {TALLY.kills} kills; {TALLY.rebuilt} agency sets rebuilt and compared, "
+                   f"{TALLY.failures} kernel failures kept beside their previous set; {TALLY.clean_builds} clean "
+                   f"builds; {took:.0f} s wall, "
                    f"{usage.ru_utime + usage.ru_stime:.0f} s CPU in subprocesses; load {os.getloadavg()[0]:.1f}")
         print(summary)
         Path(os.environ.get("RK_ORACLE_REPORT", os.devnull)).write_text(summary + "\n", encoding="utf-8")
