@@ -89,7 +89,7 @@ def phases(files: list[Path], template: Path, outputs: Path, start: str) -> dict
     from papermill.iorw import load_notebook_node
     from papermill.parameterize import parameterize_notebook
 
-    from report_kit import kernels, pipeline, publish
+    from report_kit import export, kernels, pipeline
     from report_kit import params as params_io
 
     pipeline._register_translator()
@@ -127,15 +127,15 @@ def phases(files: list[Path], template: Path, outputs: Path, start: str) -> dict
         run_sync(km.shutdown_kernel)(now=True)  # as papermill's shutdown_kernel="immediate"
         count("kernel shutdown", time.perf_counter() - t)
         t = time.perf_counter()
-        html = pipeline.export_html(nb)
+        pipeline.export_html(nb)
         count("HTML export", time.perf_counter() - t)
         t = time.perf_counter()
         target = outputs / start / path.stem
         target.mkdir(parents=True, exist_ok=True)
-        (target / "report.html").write_text(html, "utf-8")
-        (target / "report.ipynb").write_text(nbformat.writes(nb), "utf-8")
-        publish.write_outputs(target, nb, ay, target / "report.html", (), None)
-        count("review.html and writes", time.perf_counter() - t)
+        pipeline.lift_record(nb)
+        for name, data in export.render(nb, ()).items():  # the same set a build makes (html again, review…)
+            (target / name).write_bytes(data)
+        count("the set's files and writes", time.perf_counter() - t)
     kernels.stop_fork_parent()
     acc["driver peak RSS MB"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return acc

@@ -74,8 +74,8 @@ def browser():
     import os
 
     from report_kit.errors import PublishError
-    from report_kit.publish import find_chromium
-    from report_kit.publish._chromium import FLAGS
+    from report_kit.export import find_chromium
+    from report_kit.export._chromium import FLAGS
 
     sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need the test extra (playwright)")
     try:

@@ -147,7 +147,7 @@ def test_skip_force_index_and_interrupted_build(tmp_path: Path) -> None:
     assert links and all((root / "outputs" / href).is_file() for href in links)
     assert "http" not in page and (root / "outputs/2023/index.html").is_file()
     # an interrupted build: kill it mid-way, the next one finishes and nothing is half-written
-    for q in (root / "outputs").rglob(".inputs.sha256"):
+    for q in (root / "outputs").rglob(".inputs.json"):
         q.unlink()
     proc = subprocess.Popen([sys.executable, "-m", "report_kit", "build", "--jobs", "1"], cwd=root,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from report_kit.publish import place
+from report_kit.export import place
 from report_kit.render.grid import table_grid
 
 from ._reports import REPORTS, agency_year, artifact, built

@@ -19,9 +19,9 @@ from report_kit import convert, params
 from report_kit.cli import main
 from report_kit.convert import ConverterMissingError, LegacyFormatError, converted
 from report_kit.errors import SourceDocumentError
+from report_kit.export._docx import docx_bytes
 from report_kit.importers import MAX_BYTES, expand, import_document
 from report_kit.narrative import compose
-from report_kit.publish._docx import docx_bytes
 from report_kit.sheets import import_workbook
 
 from .conftest import ROOT, SEED_PARAMS

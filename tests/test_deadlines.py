@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from report_kit.batch._registry import load_registry_with_rules
 from report_kit.deadlines import ARTICLE_49, LocalRule, MonthDay, deadline_for, filing, kind
 from report_kit.errors import ParamsError
+from report_kit.registry import load_registry_with_rules
 
 
 def test_article_49_departments_31_january_governments_31_march() -> None:

@@ -14,7 +14,7 @@ Shots alternate between forked kernels (``--kernel-start fork``) and spawned one
 
 After each kill: every visible output is complete (report.html byte-identical to an undisturbed build,
 report.ipynb a valid notebook, pages closed, the input stamp only beside finished outputs), temporary
-files only under hidden names, no process of the build still running (kernels included), the build
+files and unfinished sets only under hidden names, no process of the build still running (kernels included), the build
 lock free, and the next ``build`` completes with report.html byte-identical to the undisturbed build
 and no temporary file left anywhere. ``RK_FAULT_KILLS=N`` runs fewer kills for a quick look.
 """
@@ -25,7 +25,6 @@ import contextlib
 import csv
 import os
 import random
-import re
 import signal
 import subprocess
 import sys
@@ -38,8 +37,8 @@ import pytest
 from lxml import html as lxml_html
 
 from report_kit.batch import BuildLock
-from report_kit.batch._inputs import STAMP
 from report_kit.batch._lock import BuildLockedError
+from report_kit.stamps import STAMP, Inputs
 
 from ._hardening import build, build_cmd, kill_all, small_tree, tagged_env, tagged_processes, wait_gone, workers
 from .fuzz_tally import count
@@ -106,6 +105,12 @@ def inspect_outputs(out: Path, reference: dict[str, bytes], settled: bool) -> li
         return problems
     for path in sorted(p for p in out.rglob("*") if p.is_file()):
         rel, name = path.relative_to(out), path.name
+        if any(part.startswith(".") for part in rel.parts[:-1]):  # a set being written (.<slug>.stage-…) or aside
+            if settled:
+                problems.append(f"{rel}: an unfinished or replaced set left behind by a killed build")
+            continue
+        if name.endswith(".lock"):
+            continue
         if name.endswith(".tmp"):
             if not name.startswith("."):
                 problems.append(f"{rel}: temporary file under a visible name")
@@ -132,19 +137,19 @@ def inspect_outputs(out: Path, reference: dict[str, bytes], settled: bool) -> li
             if not rows or rows[0][:2] != ["year", "slug"] or any(len(r) != len(rows[0]) for r in rows):
                 problems.append(f"{rel}: not a complete table")
         elif name == STAMP:
-            if not re.fullmatch(rb"[0-9a-f]{64}\n", data):
-                problems.append(f"{rel}: not a digest")
+            if Inputs.from_bytes(data) is None:
+                problems.append(f"{rel}: not a complete stamp")
             missing = [n for n in OUTPUTS if not (path.parent / n).is_file()]
             if missing:
                 problems.append(f"{rel}: stamp beside unfinished outputs (missing {', '.join(missing)})")
-        elif name != ".build.lock":
+        else:
             problems.append(f"{rel}: unexpected file")
     if settled:
         built = {p.parent.name for p in out.rglob("report.html")}
         if built != set(reference):
             problems.append(f"reports after the build: {sorted(built)}, expected {sorted(reference)}")
         rows = list(csv.DictReader((out / "summary.csv").read_text("utf-8-sig").splitlines()))
-        if sorted((r["slug"], r["status"] in ("built", "skipped")) for r in rows) != [(s, True) for s in
+        if sorted((r["slug"], r["status"] == "ok") for r in rows) != [(s, True) for s in
                                                                                       sorted(reference)]:
             problems.append(f"summary.csv after the build: {[(r['slug'], r['status']) for r in rows]}")
     return problems

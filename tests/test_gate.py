@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from report_kit import params, pipeline
+from report_kit import discovery, params, pipeline
 from report_kit.checks import Finding
 from report_kit.errors import ApprovalError
 from report_kit.gate import Record, approve, assess, load_record, load_steps, safe_name
@@ -138,7 +138,7 @@ def test_approve_publish_edit_hold_back_correct(tmp_path: Path) -> None:
     assert "签发 signed by 李四" in second.stdout and "fully signed off" in second.stdout
     approvals = root / "approvals" / "2024" / "a-ju.yaml"
     assert approvals.is_file() and root / "params" not in approvals.parents
-    assert all(p.parent.name.isdigit() for p in pipeline.discover(root / "params"))  # discovery never sees it
+    assert all(p.parent.name.isdigit() for p in discovery.discover([root / "params"]))  # discovery never sees it
     record = load_record(approvals)
     assert record is not None and [s.step for s in record.signoffs] == ["保密审查", "签发"]
     assert set(record.signoffs[0].content) == {"report.html", "report.docx"}  # not review.html, not the notebook

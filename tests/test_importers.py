@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from report_kit import params
 from report_kit.cli import main
 from report_kit.errors import SourceDocumentError
+from report_kit.export._docx import docx_bytes
 from report_kit.formats import get_format
 from report_kit.importers import import_document, write_params
 from report_kit.importers._audit import audit, audit_html
@@ -24,7 +25,6 @@ from report_kit.importers._labels import norm
 from report_kit.importers._tables import match_row
 from report_kit.model import AgencyYear
 from report_kit.narrative import compose
-from report_kit.publish._docx import docx_bytes
 from report_kit.render.grid import format_number
 from report_kit.render.html import section_html, title_html
 

@@ -32,8 +32,8 @@ LAYERS: dict[str, int] = {
     "report_kit.checks": 4, "report_kit.narrative": 4, "report_kit.render": 4,
     "report_kit": 4,  # the package itself re-exports load_params, run_checks, compose
     "report_kit.deadlines": 2,  # Article 49 and the registry's deadlines: a pure function of dates
-    # output writers (publish/ is being renamed export/) and the template notebook's helpers
-    "report_kit.export": 5, "report_kit.publish": 5, "report_kit.notebook": 5,
+    # output writers and the template notebook's helpers
+    "report_kit.export": 5, "report_kit.notebook": 5,
     # starting, watching and sweeping kernel processes: below the pipeline, used by pipeline and batch
     "report_kit.kernels": 6,
     "report_kit.pipeline": 7,

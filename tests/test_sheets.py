@@ -21,11 +21,11 @@ from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from report_kit import params
-from report_kit.batch._registry import Agency
 from report_kit.cli import main
 from report_kit.errors import SourceDocumentError
 from report_kit.formats import format_for_year
 from report_kit.model import TABLE_KEYS, AgencyYear
+from report_kit.registry import Agency
 from report_kit.sheets import (
     BLANK_SHEET,
     INFO_SHEET,

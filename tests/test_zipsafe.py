@@ -60,7 +60,7 @@ def _refusal(func) -> tuple[BaseException | None, int]:
 
 def _real_docx_parts(ay) -> dict[str, bytes]:
     from report_kit import compose
-    from report_kit.publish._docx import docx_bytes
+    from report_kit.export._docx import docx_bytes
 
     with zipfile.ZipFile(io.BytesIO(docx_bytes(ay, compose(ay)))) as zf:
         return {n: zf.read(n) for n in zf.namelist() if n != "word/document.xml"}

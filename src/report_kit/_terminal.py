@@ -30,9 +30,9 @@ def printable(text: object) -> str:
     return _UNSAFE.sub(_shown, str(text))
 
 
-def echo(*parts: object, file: TextIO | None = None) -> None:
+def echo(*parts: object, file: TextIO | None = None, flush: bool = False) -> None:
     """print() for lines that hold user data (see printable)."""
-    print(printable(" ".join(str(p) for p in parts)), file=file or sys.stdout)
+    print(printable(" ".join(str(p) for p in parts)), file=file or sys.stdout, flush=flush)
 
 
 def echo_json(data: object, file: TextIO | None = None) -> None:

@@ -2,6 +2,7 @@
 
     ReportKitError                 base: catch this to handle any expected failure
     ├── ParamsError                a params file is unreadable or invalid (lists every problem)
+    │   └── IdentityError          its folder, file name, registry or another file disagrees with what it says
     ├── FormatError                an unknown official format id
     ├── SourceDocumentError        a published report or spreadsheet cannot be imported
     ├── PipelineError              executing or exporting a notebook failed
@@ -54,6 +55,11 @@ class ParamsError(ReportKitError):
         n = len(problems)
         head = f"{self.path}: {n} problem{'s' if n != 1 else ''} in params file"
         super().__init__("\n".join([head, *(f"  {p}" for p in problems)]))
+
+
+class IdentityError(ParamsError):
+    """A params file says another year or slug than its place, or another file claims the same agency-year,
+    or the registry names the agency otherwise for that year."""
 
 
 class FormatError(ReportKitError, KeyError):

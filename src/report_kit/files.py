@@ -11,7 +11,13 @@ from pathlib import Path
 from report_kit.errors import OutputWriteError
 
 _HINTS = {errno.ENOSPC: "the disk is full", errno.EROFS: "the file system is read-only",
-          errno.EACCES: "permission denied", errno.EPERM: "permission denied", errno.EDQUOT: "disk quota exceeded"}
+          errno.EACCES: "permission denied", errno.EPERM: "permission denied", errno.EDQUOT: "disk quota exceeded",
+          errno.EFBIG: "the file is larger than this process may write (a file-size limit)"}
+
+
+def os_error_hint(exc: OSError) -> str:
+    """A short reason for a failed write, in the words an office understands."""
+    return _HINTS.get(exc.errno or 0, exc.strerror or str(exc))
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -22,7 +28,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     try:
         _write(path, data)
     except OSError as exc:
-        why = _HINTS.get(exc.errno or 0, exc.strerror or str(exc))
+        why = os_error_hint(exc)
         raise OutputWriteError(f"cannot write {path}: {why}; the previous version is unchanged") from None
 
 

@@ -49,6 +49,17 @@ def figures_frames(ay: AgencyYear) -> dict[str, pd.DataFrame]:
     return frames
 
 
+def figures_record(ay: AgencyYear) -> dict[str, dict[str, dict[str, str | None]]]:
+    """Every figure the run used, by table, row and column key (blank: None), for comparing builds."""
+    out: dict[str, dict[str, dict[str, str | None]]] = {}
+    for tid in ("二", "三", "四"):
+        table = ay.fmt.table(tid)
+        out[tid] = {row.key or "": {c.key: (format_number(v) if (v := ay.get(tid, row.key or "", c.key)) is not None
+                                             else None) for c in table.columns_of(row.key or "")}
+                    for row in table.data_rows()}
+    return out
+
+
 def show_run(ay: AgencyYear, params_path: str, params_sha256: str | None, previous_path: str | None) -> None:
     """What this run is: agency, year, format and the exact inputs (paths and content hash)."""
     import pandas as pd
@@ -88,7 +99,7 @@ def record(ay: AgencyYear, findings: Sequence[Finding], sections: Sequence[Secti
     payload = {
         "title": ay.title, "agency": ay.agency, "slug": ay.slug, "year": ay.year, "format": ay.fmt.id,
         "params_sha256": params_sha256, "findings": findings_to_records(findings),
-        "sections": [s.key for s in sections],
+        "sections": [s.key for s in sections], "figures": figures_record(ay),
     }
     counts = {sev: sum(1 for f in findings if f.severity == sev and not f.acknowledged)
               for sev in ("error", "warning", "info")}
@@ -97,15 +108,24 @@ def record(ay: AgencyYear, findings: Sequence[Finding], sections: Sequence[Secti
                             f"{counts['info']} info"}, raw=True)
 
 
+def _published(html: str, content: dict[str, Any]) -> None:
+    """Show report content: its HTML for report.html and the same content recorded for report.docx."""
+    from report_kit.recorded import CONTENT_MIME
+
+    _display({"text/html": html, CONTENT_MIME: content}, raw=True)
+
+
 def show_title(ay: AgencyYear) -> None:
+    from report_kit.recorded import title_record
     from report_kit.render import title_html
 
-    _html(title_html(ay))
+    _published(title_html(ay), title_record(ay))
 
 
 def show_section(sections: Sequence[SectionContent], ay: AgencyYear, key: str) -> None:
     """One section of the form, as it appears in the published report."""
+    from report_kit.recorded import section_record
     from report_kit.render import section_html
 
     section = next(s for s in sections if s.key == key)
-    _html(section_html(section, ay))
+    _published(section_html(section, ay), section_record(section, ay))

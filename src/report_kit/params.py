@@ -12,7 +12,6 @@ import datetime
 import difflib
 import hashlib
 import io
-import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
@@ -429,14 +428,6 @@ def load(path: str | Path, expected_sha256: str | None = None) -> AgencyYear:
 
 def content_hash(path: str | Path) -> str:
     return hashlib.sha256(read_bytes(Path(path))).hexdigest()
-
-
-def previous_year_path(path: str | Path, ay: AgencyYear) -> Path | None:
-    """``params/<year-1>/<slug>.yaml`` beside this file's year folder, when it exists."""
-    p = Path(path)
-    candidate = p.parent.parent / str(ay.year - 1) / f"{ay.slug}.yaml"
-    # whatever is there (a folder, a FIFO, a dangling link) is loaded and refused, never silently skipped
-    return candidate if os.path.lexists(candidate) else None
 
 
 # ---------------------------------------------------------------------------------------- writing

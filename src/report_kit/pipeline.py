@@ -1,24 +1,29 @@
-"""Run one agency-year: params → papermill (template notebook) → report.ipynb + report.html.
+"""Run one agency-year: params → papermill (template notebook) → one output set in ``outputs/<year>/<slug>/``.
 
-Params are validated before any kernel starts. Outputs are written to temporary files and
-renamed, so a failed run never replaces a good report.
+Before any kernel starts, the params are validated and their identity checked (place, other files of the tree
+claiming the same agency-year, the registry's name), last year's params loaded, and the inputs digested
+(``stamps``). After execution every file of the set is made in memory from the executed notebook
+(``export.render``) and written as a unit with its stamp (``outdir.Slot.replace``). A failed run keeps its
+partly executed notebook as ``failed.ipynb`` beside the previous set, which stays untouched.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import math
+import sys
+import threading
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from report_kit import kernels, publish
-from report_kit import params as params_io
-from report_kit.errors import NotebookExecutionError, OutputPathError, PipelineError
-from report_kit.files import atomic_write_text
+from report_kit import discovery, export, identity, kernels, stamps
+from report_kit.errors import NotebookExecutionError, PipelineError, ReportKitError
 from report_kit.model import AgencyYear
 from report_kit.notebook import RECORD_MIME
+from report_kit.outdir import OutputRoot, Slot
+from report_kit.registry import Agency, load_registry
 
 if TYPE_CHECKING:  # nbformat pulls in jsonschema (~1 s): imported where a notebook is read or written
     import nbformat
@@ -26,6 +31,7 @@ if TYPE_CHECKING:  # nbformat pulls in jsonschema (~1 s): imported where a noteb
 PACKAGE_ROOT = Path(__file__).resolve().parent
 REPO_TEMPLATE = PACKAGE_ROOT.parent.parent / "notebooks" / "annual_report.ipynb"
 REVIEW_TAG = "review"
+FAILURE_KEY = "report_kit_failure"  # failed.ipynb's metadata: why and where it failed, for the index
 
 
 def default_template() -> Path:
@@ -41,28 +47,104 @@ class RunResult:
     html: Path
     title: str
     findings: list[dict[str, Any]]
-    published: dict[str, Path] = field(default_factory=dict)  # review.html, and report.docx/.pdf on request
+    published: dict[str, Path] = field(default_factory=dict)  # review.html, and report.docx/.pdf in the set
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything decided before a kernel starts: who, where, which files, and the inputs' stamp."""
+
+    params: Path
+    ay: AgencyYear
+    previous: Path | None
+    slot: Slot
+    template: Path
+    kernel: str | None
+    formats: tuple[str, ...]
+    inputs: stamps.Inputs
+    held: Mapping[str, int]  # the files the folder holds now
+
+    @property
+    def parameters(self) -> dict[str, Any]:
+        """What papermill injects: the params file, its content hash, the previous year's file."""
+        return {"params_path": str(self.params.resolve()), "params_sha256": self.inputs.parts["params"],
+                "previous_path": str(self.previous.resolve()) if self.previous else None}
+
+    def up_to_date(self) -> bool:
+        """The folder holds a complete set stamped with exactly these inputs."""
+        return not self.stale_reasons()
+
+    def stale_reasons(self) -> list[str]:
+        """Why the folder's set is not what these inputs give (empty: up to date)."""
+        data = self.slot.read(stamps.STAMP) if stamps.STAMP in self.held else None
+        old = stamps.Inputs.from_bytes(data) if data is not None else None
+        if old is None:
+            return ["no earlier build" if not self.held else "no complete earlier build"]
+        reasons = []
+        changed = stamps.changed(old, self.inputs)
+        if changed:
+            reasons.append(stamps.describe(changed))
+        missing = [n for n in expected_files(self.formats) if n not in self.held]
+        if missing:
+            reasons.append(f"{', '.join(missing)} missing")
+        if export.FAILED in self.held:
+            reasons.append("the last build failed (failed.ipynb)")
+        return reasons
+
+
+def expected_files(formats: Sequence[str]) -> list[str]:
+    return [w.filename for w in export.WRITERS.values() if not w.optional or w.name in formats] + [stamps.STAMP]
 
 
 def output_dir(outputs: Path, ay: AgencyYear) -> Path:
-    """``outputs/<year>/<slug>``, refusing anything that would resolve outside ``outputs``."""
-    root = outputs.resolve()
-    target = (root / str(ay.year) / ay.slug).resolve()
-    if root not in target.parents:
-        raise OutputPathError(f"output folder {target} for slug {ay.slug!r} is outside {root}")
-    return target
+    """``outputs/<year>/<slug>``, refusing a slug or a link below ``outputs`` that could lead outside it.
+
+    (Writing goes through ``outdir``, which checks the same again on every descriptor it opens.)
+    """
+    return OutputRoot.path_of(outputs, ay.year, ay.slug)
+
+
+def make_plan(params_path: Path, root: OutputRoot, template: Path, kernel: str | None = None,
+              to: Sequence[str] = (), drop: Sequence[str] = (), registry: Mapping[str, Agency] | None = None,
+              ay: AgencyYear | None = None) -> Plan:
+    """Load (unless ``ay`` is given, already checked), load last year, look at the folder, digest the inputs."""
+    if ay is None:
+        ay = load_checked(params_path)
+    previous = discovery.previous_path(params_path, ay.year, ay.slug)
+    if previous is not None:
+        identity.load(previous)  # a broken or misplaced previous year fails here, before any kernel starts
+    slot = root.slot(ay.year, ay.slug)
+    held = slot.files()
+    formats = export.set_formats(export.formats_held(held), to, drop)
+    agency = registry.get(ay.slug) if registry is not None else _registry_entry(params_path, ay)
+    inputs = stamps.inputs_for(params_path, previous, agency, template, formats, kernel)
+    return Plan(params_path, ay, previous, slot, template, kernel, formats, inputs, held)
+
+
+def _registry_entry(params_path: Path, ay: AgencyYear) -> Agency | None:
+    reg = discovery.registry_for(params_path)
+    return load_registry(reg).get(ay.slug) if reg is not None else None
+
+
+def load_checked(params_path: Path) -> AgencyYear:
+    """One file as `build` would see it: valid, in its place, alone in claiming its agency-year, named as registered."""
+    reg = discovery.registry_for(params_path)
+    registry = load_registry(reg) if reg is not None else None
+    entries = identity.scan(identity.siblings(params_path), registry, reg or discovery.REGISTRY)
+    me = next(e for e in entries if e.path.resolve() == params_path.resolve())
+    if me.error is not None:
+        raise me.error
+    assert me.ay is not None
+    return me.ay
 
 
 def parameters_for(params_path: Path, ay: AgencyYear) -> dict[str, Any]:
     """What papermill injects: the params file, its content hash, the previous year's file."""
-    previous = params_io.previous_year_path(params_path, ay)
+    previous = discovery.previous_path(params_path, ay.year, ay.slug)
     if previous is not None:
-        params_io.load(previous)  # a broken previous year fails here, before any kernel starts
-    return {
-        "params_path": str(params_path.resolve()),
-        "params_sha256": params_io.content_hash(params_path),
-        "previous_path": str(previous.resolve()) if previous else None,
-    }
+        identity.load(previous)
+    return {"params_path": str(params_path.resolve()), "params_sha256": stamps.sha256(params_path.read_bytes()),
+            "previous_path": str(previous.resolve()) if previous else None}
 
 
 def _register_translator() -> None:
@@ -77,27 +159,8 @@ def _register_translator() -> None:
     papermill_translators.register("python", ReadablePythonTranslator)
 
 
-@cache
-def html_exporter() -> Any:
-    """One configured exporter per process: template compilation happens once."""
-    from nbconvert import HTMLExporter
-    from nbconvert.preprocessors import TagRemovePreprocessor
-    from traitlets.config import Config
-
-    from report_kit.render import TEMPLATE_DIR, TEMPLATE_NAME
-
-    config = Config()
-    config.TagRemovePreprocessor.remove_cell_tags = {REVIEW_TAG}
-    config.TagRemovePreprocessor.enabled = True
-    exporter = HTMLExporter(config=config, template_name=TEMPLATE_NAME,
-                            extra_template_basedirs=[str(TEMPLATE_DIR)])
-    exporter.register_preprocessor(TagRemovePreprocessor(config=config), enabled=True)
-    return exporter
-
-
-def export_html(nb: nbformat.NotebookNode) -> str:
-    body, _ = html_exporter().from_notebook_node(nb)
-    return body
+html_exporter = export._report.html_exporter
+export_html = export.report_html
 
 
 def lift_record(nb: nbformat.NotebookNode) -> dict[str, Any]:
@@ -118,7 +181,37 @@ def _execution_error(exc: Exception, params_path: Path) -> NotebookExecutionErro
     cell = getattr(exc, "exec_count", None)
     ename, evalue = getattr(exc, "ename", type(exc).__name__), getattr(exc, "evalue", str(exc))
     where = f"cell In [{cell}]" if cell else "a cell"
-    return NotebookExecutionError(f"{params_path}: the template notebook failed at {where}: {ename}: {evalue}")
+    err = NotebookExecutionError(f"{params_path}: the template notebook failed at {where}: {ename}: {evalue}")
+    err.cell = cell
+    return err
+
+
+# The notebook papermill is executing, kept per thread so a failed run can still save what it ran (failed.ipynb).
+_running = threading.local()
+
+
+def _capturing_engine(base_name: str | None) -> str:
+    """A papermill engine that behaves as ``base_name`` and remembers the notebook it executes."""
+    from papermill.engines import papermill_engines
+
+    name = f"rk-capture-{base_name or 'default'}"
+    if name not in papermill_engines._engines:
+        base = papermill_engines.get_engine(base_name)
+
+        class Capturing(base):  # type: ignore[misc, valid-type]
+            @classmethod
+            def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, **kwargs: Any) -> Any:
+                _running.nb_man = nb_man
+                return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+
+        papermill_engines.register(name, Capturing)
+    return name
+
+
+def partial_notebook() -> nbformat.NotebookNode | None:
+    """The notebook this thread last executed, as far as it ran."""
+    man = getattr(_running, "nb_man", None)
+    return man.nb if man is not None else None
 
 
 def execute(template: Path, parameters: dict[str, Any], kernel_name: str | None = None,
@@ -129,6 +222,8 @@ def execute(template: Path, parameters: dict[str, Any], kernel_name: str | None 
     from papermill.exceptions import PapermillExecutionError
 
     _register_translator()
+    _running.nb_man = None
+    engine["engine_name"] = _capturing_engine(engine.get("engine_name"))
     try:
         return papermill.execute_notebook(
             str(template), None, parameters=parameters, kernel_name=kernel_name,
@@ -147,34 +242,65 @@ def execute(template: Path, parameters: dict[str, Any], kernel_name: str | None 
 
 def run(params_path: str | Path, outputs: str | Path = "outputs", template: Path | None = None,
         kernel_name: str | None = None, timeout: float | None = 600, to: Sequence[str] = (),
-        kernel_start: str | None = None) -> RunResult:
-    """Build one agency-year's executed notebook, publishable HTML and review.html (+ ``to``: docx, pdf)."""
+        drop: Sequence[str] = (), kernel_start: str | None = None) -> RunResult:
+    """Build one agency-year's output set (report.ipynb/.html, review.html, the formats of the folder + ``to``)."""
     params_path = Path(params_path)
-    ay = params_io.load(params_path)
-    target = output_dir(Path(outputs), ay)
-    parameters = parameters_for(params_path, ay)
-    nb = execute(template or default_template(), parameters, kernel_name, timeout, kernel_start)
-    return finish(params_path, ay, target, parameters, nb, to)
+    ay = load_checked(params_path)
+    with OutputRoot(outputs) as root:
+        plan = make_plan(params_path, root, (template or default_template()).resolve(), kernel_name, to, drop,
+                         ay=ay)
+        return build(plan, timeout, kernel_start)
 
 
-def finish(params_path: Path, ay: AgencyYear, target: Path, parameters: dict[str, Any], nb: nbformat.NotebookNode,
-           to: Sequence[str] = ()) -> RunResult:
-    """Everything after execution (run record, report.html, atomic writes, review/docx/pdf), whichever kernel ran."""
-    record = lift_record(nb)
-    html = export_html(nb)
-    target.mkdir(parents=True, exist_ok=True)
-    nb_path, html_path = target / "report.ipynb", target / "report.html"
+def build(plan: Plan, timeout: float | None = 600, kernel_start: str | None = None) -> RunResult:
+    """Execute the plan's notebook and write its set; on failure keep failed.ipynb and the previous set."""
+    if timeout is not None and not (math.isfinite(timeout) and timeout > 0):
+        raise PipelineError(f"timeout must be a positive number of seconds, got {timeout!r}")
+    plan.slot.check_writable()  # a read-only folder fails here, not after a kernel has run
+    try:
+        nb = execute(plan.template, plan.parameters, plan.kernel, timeout, kernel_start)
+        files = render(nb, plan.formats)
+    except ReportKitError as exc:
+        keep_failure(plan, exc)
+        raise
+    files[stamps.STAMP] = plan.inputs.to_bytes()  # a stamp only ever beside the complete set it describes
+    with plan.slot.lock() as year_fd:
+        plan.slot.replace(year_fd, files)
+    record = nb.metadata.get("report_kit", {})
+    folder = plan.slot.path
+    published = {w.name: folder / w.filename for w in export.WRITERS.values()
+                 if w.filename in files and w.name not in ("ipynb", "html")}
+    return RunResult(plan.params, folder / "report.ipynb", folder / "report.html", record.get("title", plan.ay.title),
+                     record.get("findings", []), published)
+
+
+def render(nb: nbformat.NotebookNode, formats: Sequence[str]) -> dict[str, bytes]:
+    """The set's files from the executed notebook (the run record lifted into its metadata first)."""
+    lift_record(nb)
+    return export.render(nb, formats)
+
+
+def keep_failure(plan: Plan, exc: ReportKitError) -> None:
+    """Save what a failed run executed as failed.ipynb beside the untouched previous set (no notebook: nothing)."""
+    nb = partial_notebook()
+    if nb is None:
+        return
     import nbformat
 
-    atomic_write_text(nb_path, nbformat.writes(nb))
-    atomic_write_text(html_path, html)
-    previous = params_io.load(parameters["previous_path"]) if parameters["previous_path"] else None
-    published = publish.write_outputs(target, nb, ay, html_path, to, previous)
-    return RunResult(params_path, nb_path, html_path, record.get("title", ay.title), record.get("findings", []),
-                     published)
+    if getattr(exc, "cell", None) is None:  # a timeout or a dead kernel names no cell: the last one started
+        exc.cell = _last_started_cell(nb)  # type: ignore[attr-defined]
+    nb.metadata[FAILURE_KEY] = {"reason": str(exc).splitlines()[0] if str(exc) else type(exc).__name__,
+                               "cell": getattr(exc, "cell", None), "inputs": plan.inputs.digest}
+    try:
+        data = nbformat.writes(nb).encode("utf-8")
+        with plan.slot.lock() as year_fd:
+            plan.slot.add(year_fd, {export.FAILED: data})
+    except (ReportKitError, ValueError) as keep_exc:  # the failure itself is what the caller reports
+        print(f"warning: {plan.slot.path / export.FAILED} not written: {keep_exc}", file=sys.stderr)
 
 
-def discover(params_root: str | Path) -> list[Path]:
-    """Every agency-year params file under ``params/<year>/``, in a stable order."""
-    root = Path(params_root)
-    return sorted(p for p in root.glob("*/*.yaml") if p.parent.name.isdigit())
+def _last_started_cell(nb: nbformat.NotebookNode) -> int | None:
+    """The execution count of the last code cell papermill started (the one running when the run stopped)."""
+    started = [c for c in nb.cells if c.cell_type == "code" and c.metadata.get("papermill", {}).get("start_time")]
+    return started[-1].get("execution_count") if started else None
+

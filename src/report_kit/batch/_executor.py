@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import os
 import select
+import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
@@ -20,12 +21,11 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
+from report_kit import discovery, export, identity, pipeline, procs
 from report_kit import params as params_io
-from report_kit import pipeline
-from report_kit.batch._inputs import STAMP, inputs_hash, up_to_date
-from report_kit.batch._registry import Agency
 from report_kit.errors import ReportKitError
-from report_kit.files import atomic_write_text, remove_stale_temps
+from report_kit.outdir import OutputRoot
+from report_kit.registry import Agency
 
 
 @dataclass
@@ -34,16 +34,20 @@ class AgencyStatus:
     year: int | None
     slug: str
     name: str
-    status: str  # built / skipped / failed / missing
+    status: str  # built / skipped / failed / missing / outdated (not rebuilt by this build)
     reason: str = ""
     seconds: float = 0.0
     findings: list[dict[str, Any]] = field(default_factory=list)
     outputs: Path | None = None
+    cell: int | None = None  # the failing cell's execution count, when a cell failed
 
 
 @dataclass
 class BatchResult:
     statuses: list[AgencyStatus]
+    interrupted: int = 0  # the signal that stopped the build (0: it ran to the end)
+    not_started: int = 0  # agencies it was going to build and did not (stopped or never started)
+    complete: bool = True  # False: interrupted while planning, so ``statuses`` does not cover every file
 
     def count(self, status: str) -> int:
         return sum(1 for s in self.statuses if s.status == status)
@@ -59,65 +63,93 @@ class _Job:
     to: tuple[str, ...]
     force: bool
     kernel_start: str | None = None  # "fork" / "spawn" (report_kit.kernels); None: the platform's default
+    drop: tuple[str, ...] = ()
+    registry: Mapping[str, Agency] | None = None
+    params_sha256: str | None = None  # what the parent planned with: a file changed since is refused
 
 
-def _skip(job: _Job) -> AgencyStatus | None:
-    """In the parent, before any worker starts: a status when there is nothing to build."""
-    try:
-        ay = params_io.load(job.params)
-    except ReportKitError as exc:
-        return AgencyStatus(job.params, _year_of(job.params), job.params.stem, "", "failed", str(exc))
-    try:
-        target = pipeline.output_dir(job.outputs, ay)
-        digest = inputs_hash(job.params, params_io.previous_year_path(job.params, ay), job.template, job.to)
-    except ReportKitError as exc:
-        return AgencyStatus(job.params, ay.year, ay.slug, ay.agency, "failed", str(exc))
-    remove_stale_temps(target)  # left by a killed build; no worker writes here yet
-    if not job.force and up_to_date(target, digest, job.to):
-        return AgencyStatus(job.params, ay.year, ay.slug, ay.agency, "skipped", "up to date",
-                            outputs=target, findings=_recorded(target))
-    return None
+def _status(plan: pipeline.Plan, status: str, reason: str = "", **kw: Any) -> AgencyStatus:
+    return AgencyStatus(plan.params, plan.ay.year, plan.ay.slug, plan.ay.agency, status, reason,
+                        outputs=plan.slot.path, **kw)
 
 
-def _build_one(job: _Job) -> AgencyStatus:
-    """Worker body: run the notebook for one agency and stamp its inputs. Never raises."""
-    start = time.monotonic()
-    try:
-        ay = params_io.load(job.params)
-    except ReportKitError as exc:
-        return AgencyStatus(job.params, None, job.params.stem, "", "failed", str(exc))
-    try:
-        target = pipeline.output_dir(job.outputs, ay)
-        digest = inputs_hash(job.params, params_io.previous_year_path(job.params, ay), job.template, job.to)
-        result = pipeline.run(job.params, job.outputs, job.template, job.kernel, job.timeout, job.to,
-                              job.kernel_start)
-        atomic_write_text(target / STAMP, digest + "\n")  # last: a stamp always describes finished outputs
-        return AgencyStatus(job.params, ay.year, ay.slug, ay.agency, "built", "", time.monotonic() - start,
-                            result.findings, target)
-    except ReportKitError as exc:
-        return AgencyStatus(job.params, ay.year, ay.slug, ay.agency, "failed", str(exc), time.monotonic() - start)
-    except Exception as exc:  # a bug for one agency must not stop the others
-        return AgencyStatus(job.params, ay.year, ay.slug, ay.agency, "failed", f"{type(exc).__name__}: {exc}",
-                            time.monotonic() - start)
+def _failed_entry(e: identity.Entry) -> AgencyStatus:
+    """A file refused before any kernel, listed under its place (what it claims may be the problem)."""
+    year = discovery.year_of_folder(e.path) or (e.ay.year if e.ay is not None else None)
+    slug = e.path.stem if discovery.year_of_folder(e.path) or e.ay is None else e.ay.slug
+    return AgencyStatus(e.path, year, slug, e.ay.agency if e.ay else "", "failed", str(e.error))
 
 
-def _recorded(target: Path) -> list[dict[str, Any]]:
+def assess(plan: pipeline.Plan) -> AgencyStatus:
+    """What the folder holds for these inputs, without building: skipped (current), failed or outdated."""
+    failure = _failure_record(plan)
+    if failure is not None and failure.get("inputs") == plan.inputs.digest:
+        return _status(plan, "failed", str(failure.get("reason", "")), cell=failure.get("cell"),
+                       findings=_recorded(plan))
+    reasons = plan.stale_reasons()
+    if not reasons:
+        return _status(plan, "skipped", "up to date", findings=_recorded(plan))
+    return _status(plan, "outdated", "not rebuilt by this build: " + "; ".join(reasons), findings=_recorded(plan))
+
+
+def _failure_record(plan: pipeline.Plan) -> dict[str, Any] | None:
     import json
 
+    if export.FAILED not in plan.held:
+        return None
+    data = plan.slot.read(export.FAILED)
     try:
-        meta = json.loads((target / "report.ipynb").read_text("utf-8")).get("metadata", {})
+        meta = json.loads(data or b"").get("metadata", {})
+        rec = meta.get(pipeline.FAILURE_KEY)
+        return rec if isinstance(rec, dict) else None
+    except (ValueError, AttributeError):
+        return None
+
+
+def _recorded(plan: pipeline.Plan) -> list[dict[str, Any]]:
+    import json
+
+    if "report.ipynb" not in plan.held:
+        return []
+    try:
+        meta = json.loads(plan.slot.read("report.ipynb") or b"").get("metadata", {})
         return list(meta.get("report_kit", {}).get("findings", []))
-    except (OSError, ValueError):
+    except (ValueError, AttributeError):
         return []
 
 
+def _build_one(job: _Job) -> AgencyStatus:
+    """Worker body: build one agency's set (stamped) or keep its failure. Never raises."""
+    start = time.monotonic()
+    try:
+        ay = params_io.load(job.params, job.params_sha256)
+    except ReportKitError as exc:
+        return AgencyStatus(job.params, None, job.params.stem, "", "failed", str(exc))
+    try:
+        with OutputRoot(job.outputs) as root:
+            plan = pipeline.make_plan(job.params, root, job.template, job.kernel, job.to, job.drop, job.registry,
+                                      ay=ay)
+            result = pipeline.build(plan, job.timeout, job.kernel_start)
+        return AgencyStatus(job.params, ay.year, ay.slug, ay.agency, "built", "", time.monotonic() - start,
+                            result.findings, result.html.parent)
+    except ReportKitError as exc:
+        return AgencyStatus(job.params, ay.year, ay.slug, ay.agency, "failed", str(exc), time.monotonic() - start,
+                            outputs=pipeline.output_dir(job.outputs, ay), cell=getattr(exc, "cell", None))
+    except Exception as exc:  # a bug for one agency must not stop the others
+        return AgencyStatus(job.params, ay.year, ay.slug, ay.agency, "failed", f"{type(exc).__name__}: {exc}",
+                            time.monotonic() - start, outputs=pipeline.output_dir(job.outputs, ay))
+
+
 def _exit_with(build_pid: int) -> None:
-    """Worker initializer: leave as soon as the build process is gone.
+    """Worker initializer: leave as soon as the build process is gone; leave Ctrl-C to the build process.
 
     A worker holds both ends of the pool's queues, so a build killed with SIGKILL never sends it EOF: it
     would wait for work forever (the forkserver and resource tracker with it), or finish its agency
     and write outputs outside the build lock. Its kernel follows it (ipykernel polls its parent).
+    A terminal's Ctrl-C reaches the whole process group; the build process decides what happens (it stops
+    the workers and their kernels itself), so a worker must not die half-way with a traceback of its own.
     """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def watch() -> None:
         try:
@@ -141,64 +173,145 @@ def _pool(jobs: int) -> ProcessPoolExecutor:
                                initargs=(os.getpid(),))
 
 
+def _stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Kill the pool's workers and everything they started (kernels included), then let the pool go."""
+    workers = list(getattr(pool, "_processes", {}) or {})
+    procs.kill([*procs.descendants(workers), *workers])
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
 def run_batch(paths: Sequence[Path], outputs: Path, template: Path, *, jobs: int | None = None,
               kernel: str | None = None, timeout: float = 600, to: Sequence[str] = (), force: bool = False,
-              registry: dict[str, Agency] | None = None, year: int | None = None,
+              registry: Mapping[str, Agency] | None = None, year: int | None = None,
               on_done: Callable[[AgencyStatus], None] | None = None, scheduler: str | None = None,
-              kernel_start: str | None = None) -> BatchResult:
-    """Build every params file in ``paths``; registered agencies without params for ``year`` are missing.
+              kernel_start: str | None = None, drop: Sequence[str] = (), registry_file: Path | str = discovery.REGISTRY,
+              explain: Callable[[str], None] | None = None, entries: Sequence[identity.Entry] | None = None,
+              on_total: Callable[[int], None] | None = None) -> BatchResult:
+    """Build every params file in ``paths`` that is not up to date (of ``year`` only, when given).
 
-    ``kernel_start``: "fork" or "spawn" (report_kit.kernels); None: the platform's default.
+    Files of other years are assessed, not built (so the index can cover every year). ``kernel_start``:
+    "fork" or "spawn" (report_kit.kernels); None: the platform's default. ``explain``
+    receives one line per agency saying why it is built or skipped. SIGINT/SIGTERM stop the batch at once:
+    the result then says which signal, and the agencies not built are assessed as they stand.
     """
     jobs = max(1, jobs or os.cpu_count() or 1)
     statuses: list[AgencyStatus] = []
+    settled = [0]  # agencies of this build already decided (built, skipped, failed)
 
     def done(s: AgencyStatus) -> None:
         statuses.append(s)
+        settled[0] += 1
         if on_done:
             on_done(s)
 
-    todo: list[_Job] = []
-    for p in paths:
-        job = _Job(p, outputs, template, kernel, timeout, tuple(to), force, kernel_start)
-        settled = _skip(job)  # invalid params are reported first: they say what to fix in the file
-        if settled is None and registry is not None and p.stem not in registry:
-            settled = AgencyStatus(p, _year_of(p), p.stem, "", "failed",
-                                   f"{p}: slug {p.stem!r} is not in the agency registry; add it to agencies.yaml")
-        if settled is not None:
-            done(settled)
-        else:
-            todo.append(job)
+    if entries is None:
+        entries = identity.scan(list(paths), registry, registry_file)
 
+    def chosen(e: identity.Entry) -> bool:
+        return year is None or (discovery.year_of_folder(e.path) or (e.ay.year if e.ay else None)) == year
+
+    if on_total:
+        on_total(sum(1 for e in entries if chosen(e)))
+    todo: list[tuple[_Job, pipeline.Plan]] = []
+    finished: set[Path] = set()
+
+    def finish(s: AgencyStatus) -> None:
+        if s.params is not None:
+            finished.add(s.params)
+        done(s)
+
+    def plan_one(e: identity.Entry, chosen_: bool, root: OutputRoot) -> None:
+        """Settle an entry now (failed, skipped, assessed) or queue it for a worker."""
+        if not e.ok:
+            if chosen_:
+                if explain:
+                    explain(f"fail     {e.path}: {str(e.error).splitlines()[0]}")
+                done(_failed_entry(e))  # invalid params are reported first: they say what to fix in the file
+            else:
+                statuses.append(_failed_entry(e))
+            return
+        assert e.ay is not None
+        try:  # other years are assessed as they stand: this build's --to/--drop are not theirs
+            plan = pipeline.make_plan(e.path, root, template, kernel, to if chosen_ else (),
+                                      drop if chosen_ else (), registry, ay=e.ay)
+        except (ReportKitError, OSError) as exc:
+            (done if chosen_ else statuses.append)(
+                AgencyStatus(e.path, e.ay.year, e.ay.slug, e.ay.agency, "failed", str(exc)))
+            return
+        if not chosen_:
+            statuses.append(assess(plan))
+            return
+        reasons = ["--force"] if force else plan.stale_reasons()
+        if not reasons:
+            if explain:
+                explain(f"skip     {plan.slot.path}: up to date")
+            done(_status(plan, "skipped", "up to date", findings=_recorded(plan)))
+            return
+        if explain:
+            explain(f"build    {plan.slot.path}: {'; '.join(reasons)}")
+        todo.append((_Job(e.path, root.path, template, kernel, timeout, tuple(to), force, kernel_start,
+                          tuple(drop), registry, plan.inputs.parts["params"]), plan))
+
+    with OutputRoot(outputs) as root:
+        try:
+            for e in entries:
+                plan_one(e, chosen(e), root)
+        except KeyboardInterrupt as stop:  # Ctrl-C or SIGTERM (interrupts.Stopped) before anything was built
+            left = sum(1 for e in entries if chosen(e)) - settled[0]
+            return BatchResult(statuses, getattr(stop, "signum", signal.SIGINT), left, complete=False)
+        try:
+            _execute([job for job, _ in todo], jobs, scheduler, finish)
+        except KeyboardInterrupt as stop:  # what the folders hold now, for the index: nothing was written for these
+            rest = [plan for job, plan in todo if job.params not in finished]
+            statuses.extend(assess(plan) for plan in rest)
+            return BatchResult(statuses, getattr(stop, "signum", signal.SIGINT), len(rest))
+    return BatchResult(statuses)
+
+
+def _execute(todo: list[_Job], jobs: int, scheduler: str | None, done: Callable[[AgencyStatus], None]) -> None:
     if todo and scheduler:
         for status in _run_dask(todo, scheduler, jobs):
             done(status)
-        todo = []
+        return
     crashed: list[_Job] = []
     if todo:
-        with _pool(min(jobs, len(todo))) as pool:
+        pool = _pool(min(jobs, len(todo)))
+        try:
             futures: dict[Future[AgencyStatus], _Job] = {pool.submit(_build_one, j): j for j in todo}
             for fut in as_completed(futures):
                 try:
                     done(fut.result())
                 except BrokenProcessPool:
                     crashed.append(futures[fut])
+        except KeyboardInterrupt:
+            _stop_pool(pool)
+            raise
+        pool.shutdown(wait=True)
     # A dead worker breaks the whole pool and takes the other agencies in flight with it. Retry each of
     # them once in a worker of its own, so only the agency that really kills its worker fails.
     for job in crashed:
-        with _pool(1) as pool:
-            try:
-                done(pool.submit(_build_one, job).result())
-            except BrokenProcessPool:
-                done(AgencyStatus(job.params, _year_of(job.params), job.params.stem, "", "failed",
-                                  "the worker process died while building this agency (killed or out of memory)"))
+        pool = _pool(1)
+        try:
+            done(pool.submit(_build_one, job).result())
+        except BrokenProcessPool:
+            done(AgencyStatus(job.params, discovery.year_of_folder(job.params), job.params.stem, "", "failed",
+                              "the worker process died while building this agency (killed or out of memory)"))
+        except KeyboardInterrupt:
+            _stop_pool(pool)
+            raise
+        pool.shutdown(wait=True)
 
-    if registry is not None and year is not None:
-        have = {p.stem for p in paths if _year_of(p) == year}
+
+def missing(paths: Sequence[Path], registry: Mapping[str, Agency], years: Sequence[int]) -> list[AgencyStatus]:
+    """Registered agencies active in one of ``years`` without a params file in that year's folder."""
+    have = {(discovery.year_of_folder(p), p.stem) for p in paths}
+    out = []
+    for year in sorted(set(years)):
         for slug, agency in sorted(registry.items()):
-            if agency.active(year) and slug not in have:
-                done(AgencyStatus(None, year, slug, agency.name, "missing", f"no params/{year}/{slug}.yaml"))
-    return BatchResult(statuses)
+            if agency.active(year) and (year, slug) not in have:
+                out.append(AgencyStatus(None, year, slug, agency.name_for(year), "missing",
+                                        f"no params/{year}/{slug}.yaml"))
+    return out
 
 
 def _run_chunk(jobs: list[_Job]) -> list[AgencyStatus]:
@@ -234,12 +347,8 @@ def _run_dask(todo: list[_Job], scheduler: str, jobs: int) -> Iterator[AgencySta
                 yield from fut.result()
             except Exception as exc:  # a lost worker or a broken task fails its chunk, not the batch
                 for job in futures[fut]:
-                    yield AgencyStatus(job.params, _year_of(job.params), job.params.stem, "", "failed",
+                    yield AgencyStatus(job.params, discovery.year_of_folder(job.params), job.params.stem, "", "failed",
                                        f"Dask task failed: {type(exc).__name__}: {exc}")
-
-
-def _year_of(p: Path) -> int | None:
-    return int(p.parent.name) if p.parent.name.isdigit() else None
 
 
 def default_jobs() -> int:

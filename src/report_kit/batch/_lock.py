@@ -1,13 +1,22 @@
-"""One build at a time per outputs tree: an advisory lock the kernel releases when the process dies."""
+"""One build at a time per outputs tree: an advisory lock the kernel releases when the process dies.
+
+The lock file is opened relative to the outputs root with ``O_NOFOLLOW | O_CREAT`` and used only when it is
+a plain file of its own (``outdir.open_lock_file``): a link planted under its name is refused, never truncated
+through.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 from pathlib import Path
 from types import TracebackType
 
 from report_kit.errors import ReportKitError
+from report_kit.outdir import OutputRoot, open_lock_file
+
+NAME = ".build.lock"
 
 
 class BuildLockedError(ReportKitError):
@@ -17,30 +26,43 @@ class BuildLockedError(ReportKitError):
 class BuildLock:
     """``with BuildLock(outputs):`` refuses a second concurrent build; a killed build leaves no stale lock."""
 
-    def __init__(self, outputs: Path) -> None:
-        self.path = outputs / ".build.lock"
+    def __init__(self, outputs: OutputRoot | Path) -> None:
+        self.root = outputs if isinstance(outputs, OutputRoot) else None
+        self._outputs = Path(outputs.path if isinstance(outputs, OutputRoot) else outputs)
+        self.path = self._outputs / NAME
         self._fd: int | None = None
+        self._own_root = False
 
     def __enter__(self) -> BuildLock:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        if self.root is None:
+            self.root, self._own_root = OutputRoot(self._outputs), True
+        self.path = self.root.path / NAME
+        fd = open_lock_file(self.root.fd, NAME, self.path)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "unknown"
             os.close(fd)
+            self._release_root()
             raise BuildLockedError(
                 f"another report-kit build (pid {holder}) is running on {self.path.parent}; "
                 "wait for it to finish or use another --outputs folder") from None
-        os.ftruncate(fd, 0)
+        os.ftruncate(fd, 0)  # our own plain file (checked on opening), locked by us
         os.pwrite(fd, str(os.getpid()).encode(), 0)
         self._fd = fd
         return self
 
+    def _release_root(self) -> None:
+        if self._own_root and self.root is not None:
+            self.root.close()
+            self.root, self._own_root = None, False
+
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         if self._fd is not None:
-            os.ftruncate(self._fd, 0)
+            with contextlib.suppress(OSError):
+                os.ftruncate(self._fd, 0)
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
             self._fd = None
+        self._release_root()

@@ -11,8 +11,8 @@ from report_kit.batch._executor import AgencyStatus
 
 
 class Reporter:
-    def __init__(self, total: int) -> None:
-        self.total = total
+    def __init__(self, total: int = 0) -> None:
+        self.total = total  # 0: not known in advance
         self.counts = {"built": 0, "skipped": 0, "failed": 0, "missing": 0}
         self._progress: Any = None
         self._task: Any = None
@@ -24,11 +24,16 @@ class Reporter:
             self._progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                                       TextColumn("{task.fields[detail]}"), TimeRemainingColumn(), transient=False)
             self._progress.start()
-            self._task = self._progress.add_task("building", total=self.total, detail="")
+            self._task = self._progress.add_task("building", total=self.total or None, detail="")
         return self
 
+    def set_total(self, total: int) -> None:
+        self.total = total
+        if self._progress is not None:
+            self._progress.update(self._task, total=total)
+
     def done(self, s: AgencyStatus) -> None:
-        self.counts[s.status] += 1
+        self.counts[s.status] = self.counts.get(s.status, 0) + 1
         detail = ", ".join(f"{k} {v}" for k, v in self.counts.items() if v)
         if self._progress is not None:
             from rich.markup import escape
@@ -40,7 +45,7 @@ class Reporter:
             where = s.outputs / "report.html" if s.outputs and s.status in ("built", "skipped") else s.params or s.slug
             n = sum(v for k, v in self.counts.items() if k != "missing")
             took = f" ({s.seconds:.1f} s)" if s.seconds else ""
-            print(printable(f"[{n}/{self.total}] {s.status:<7} {where}{took}"), flush=True)
+            print(printable(f"[{n}/{self.total or '?'}] {s.status:<7} {where}{took}"), flush=True)
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:

@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from report_kit import params as params_io
+from report_kit import discovery, identity
 from report_kit._notebooks import notebook_json
 from report_kit.checks._core import Finding, run_checks
-from report_kit.errors import BuildReadError, ParamsError, ReportKitError
+from report_kit.errors import BuildReadError, ReportKitError
 from report_kit.model import AgencyYear
+from report_kit.registry import load_registry
 
 
 @dataclass
@@ -22,69 +23,71 @@ class FileResult:
     error: str | None = None  # the params file itself is invalid
 
 
-def params_files(paths: Iterable[Path]) -> list[Path]:
-    """Params files named directly or found under folders (the agency registry is skipped)."""
-    out: list[Path] = []
-    for p in paths:
-        if p.is_dir():
-            out.extend(sorted(q for q in p.rglob("*.yaml") if q.name != "agencies.yaml"))
-        else:
-            out.append(p)
-    return out
-
-
 def load_previous(path: str | Path, ay: AgencyYear) -> AgencyYear | None:
     """The same agency's params for ``ay.year - 1`` (``params/<year-1>/<slug>.yaml``), when present.
 
-    Raises ParamsError when that file exists but is invalid: a broken previous year must not
+    Raises ParamsError when that file exists but is invalid or misplaced: a broken previous year must not
     silently switch the cross-year rules off.
     """
-    prev_path = params_io.previous_year_path(path, ay)
-    return params_io.load(prev_path) if prev_path is not None else None
+    prev_path = discovery.previous_path(path, ay.year, ay.slug)
+    return identity.load(prev_path) if prev_path is not None else None
 
 
 def check_path(path: str | Path) -> list[Finding]:
     """Every rule on one params file, with its previous year when present (raises ParamsError)."""
-    ay = params_io.load(path)
+    ay = identity.load(path)
     return run_checks(ay, load_previous(path, ay))
 
 
+def _trees(files: list[Path]) -> Iterator[tuple[Path | None, list[Path]]]:
+    """Files grouped by the params tree they belong to (None: loose files outside a year folder)."""
+    groups: dict[Path | None, list[Path]] = {}
+    for f in files:
+        root = discovery.params_root(f)
+        groups.setdefault(root.resolve() if root is not None else None, []).append(f)
+    yield from groups.items()
+
+
 def check_files(paths: Iterable[Path]) -> Iterator[FileResult]:
-    """Every rule on every params file, with the previous year's params when present beside it."""
-    cache: dict[Path, AgencyYear | ParamsError] = {}
+    """Every rule on every params file, with the previous year's params when present beside it.
 
-    def load(path: Path) -> AgencyYear:
-        key = path.resolve()
-        if key not in cache:
+    Files of one params tree are checked together, as `build` sees them: place, duplicates and the registry.
+    """
+    files = discovery.discover(paths)
+    entries: dict[Path, identity.Entry] = {}
+    broken_registries: list[FileResult] = []
+    for root, group in _trees(files):
+        registry, reg_file = None, None
+        if root is not None and (reg := discovery.registry_path(root)).is_file():
+            reg_file = reg
             try:
-                cache[key] = params_io.load(path)
-            except ParamsError as exc:
-                cache[key] = exc
-        got = cache[key]
-        if isinstance(got, ParamsError):
-            raise got
-        return got
-
-    files = params_files(paths)
-    checked = {p.resolve() for p in files}
+                registry = load_registry(reg)
+            except ReportKitError as exc:
+                broken_registries.append(FileResult(reg, None, error=str(exc)))
+        scanned = identity.scan(group, registry, reg_file or discovery.REGISTRY)
+        entries.update((e.path, e) for e in scanned)
+    yield from broken_registries
+    by_resolved = {p.resolve(): e for p, e in entries.items()}
     for path in files:
-        try:
-            ay = load(path)
-        except ReportKitError as exc:
-            yield FileResult(path, None, error=str(exc))
+        e = entries[path]
+        if e.error is not None or e.ay is None:
+            yield FileResult(path, None, error=str(e.error))
             continue
-        prev_path = params_io.previous_year_path(path, ay)
+        prev_path = discovery.previous_path(path, e.ay.year, e.ay.slug)
         previous = None
         if prev_path is not None:
-            try:
-                previous = load(prev_path)
-            except ReportKitError as exc:
-                if prev_path.resolve() not in checked:  # else reported when that file itself is checked
+            prev = by_resolved.get(prev_path.resolve())
+            if prev is not None:
+                previous = prev.ay if prev.ok else None  # a broken previous year is reported as itself
+            else:
+                try:
+                    previous = identity.load(prev_path)
+                except ReportKitError as exc:
                     # a broken previous year must not silently switch the cross-year rules off
-                    yield FileResult(path, ay, error=f"{path}: the previous year's params cannot be used, so the "
-                                                     f"cross-year rules cannot run:\n{exc}")
+                    yield FileResult(path, e.ay, error=f"{path}: the previous year's params cannot be used, so "
+                                                       f"the cross-year rules cannot run:\n{exc}")
                     continue
-        yield FileResult(path, ay, run_checks(ay, previous))
+        yield FileResult(path, e.ay, run_checks(e.ay, previous))
 
 
 def recorded_findings(root: Path, skipped: list[str] | None = None) -> Iterator[tuple[Path, dict[str, Any]]]:
@@ -94,6 +97,8 @@ def recorded_findings(root: Path, skipped: list[str] | None = None) -> Iterator[
     and said in ``skipped`` (one line each). Links below ``root`` are not followed.
     """
     for nb_path in sorted(root.rglob("report.ipynb")):
+        if any(part.startswith(".") for part in nb_path.relative_to(root).parts):
+            continue  # a set being written or put aside (outdir's hidden folders), not a build of record
         try:
             meta = notebook_json(nb_path, follow_links=False).get("metadata", {})
         except BuildReadError as exc:

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 from importlib import import_module
 
+from report_kit import interrupts
 from report_kit._terminal import echo
 from report_kit.errors import ReportKitError
 
@@ -36,19 +37,39 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Ctrl-C and SIGTERM stop any command at once (exit 130/143), with what it started, in one line."""
     for stream in (sys.stdout, sys.stderr):  # a byte no encoder takes is shown, never a UnicodeEncodeError
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
-    parser = build_parser(argv)
-    args = parser.parse_args(argv)
     try:
-        return int(args.func(args) or 0)
-    except ReportKitError as exc:
-        echo(f"error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        echo("interrupted", file=sys.stderr)
-        return 130
+        with interrupts.stopping():
+            parser = build_parser(argv)
+            args = parser.parse_args(argv)
+            try:
+                return int(args.func(args) or 0)
+            except ReportKitError as exc:
+                echo(f"error: {exc}", file=sys.stderr)
+                return 2
+    except KeyboardInterrupt as stop:  # before a command's own handling took over (starting up, parsing)
+        stop_children()
+        command = next((a for a in (sys.argv[1:] if argv is None else argv) if not a.startswith("-")), "")
+        echo({"run": "interrupted: 0 built, 1 not started", "build": "interrupted: 0 built, 0 not started"}
+              .get(command, "interrupted"), file=sys.stderr)
+        return interrupts.exit_code(stop)
+
+
+def stop_children() -> None:
+    """Kill the kernels this command started (they run in sessions of their own; multiprocessing's helpers are
+    left to shut down as usual) and silence the complaints of the tasks an interrupt left pending, which say
+    nothing to a user."""
+    import logging
+    import os
+
+    from report_kit import procs
+
+    procs.kill(procs.descendants([os.getpid()], other_sessions=True))
+    logging.getLogger("asyncio").setLevel(logging.CRITICAL)
+    logging.getLogger("traitlets").setLevel(logging.CRITICAL)
 
 
 if __name__ == "__main__":

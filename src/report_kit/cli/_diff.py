@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from report_kit import publish
+from report_kit import export
 from report_kit._terminal import echo_json, printable
 
 
@@ -23,9 +23,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    diff = publish.diff_builds(args.old, args.new)
+    diff = export.diff_builds(args.old, args.new)
     if args.json:
-        echo_json(publish.diff_json(diff))
+        echo_json(export.diff_json(diff))
     else:
-        sys.stdout.write(printable(publish.format_diff(diff)))
+        sys.stdout.write(printable(export.format_diff(diff)))
     return 0 if diff.empty else 1

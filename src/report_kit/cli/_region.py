@@ -6,7 +6,7 @@ import argparse
 from datetime import date
 from pathlib import Path
 
-from report_kit import publish
+from report_kit import export
 from report_kit.errors import ReportKitError
 
 
@@ -38,7 +38,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from report_kit.region._run import run as run_region
 
-    formats = publish.parse_formats(args.to)
+    formats = export.parse_formats(args.to)
     if not args.params_root.is_dir():
         raise ReportKitError(f"{args.params_root}: no such params folder")
     result = run_region(args.params_root, args.year, args.parent, args.outputs, args.registry, formats, args.as_of,

@@ -3,25 +3,39 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from pathlib import Path
 
-from report_kit import kernels, pipeline, publish
+from report_kit import export, interrupts, kernels, pipeline
 from report_kit._terminal import echo
 from report_kit.errors import ReportKitError
+
+
+def _timeout(text: str) -> float:
+    """--timeout: a positive number of seconds (0, a negative number or nan would switch the limit off)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds, got {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {text!r}")
+    return value
 
 
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--outputs", default="outputs", type=Path, help="outputs root (default: outputs)")
     p.add_argument("--template", type=Path, help="template notebook (default: notebooks/annual_report.ipynb)")
     p.add_argument("--kernel", help="Jupyter kernel name (default: the template's kernel)")
-    p.add_argument("--timeout", type=float, default=600,
-                   help="seconds per cell before giving up; a kernel also gets that much CPU time per cell")
+    p.add_argument("--timeout", type=_timeout, default=600, help="seconds per cell before giving up (default 600)")
     p.add_argument("--kernel-start", choices=kernels.START_METHODS, default=None,
                    help="fork: each kernel is forked from a parent that has imported everything (the default on "
                         "Linux 5.3+); spawn: a new interpreter per kernel (the default elsewhere)")
     p.add_argument("--to", default="", metavar="FORMATS",
-                   help="also write report.docx and/or report.pdf, e.g. --to docx,pdf (review.html is always written)")
+                   help="also write report.docx and/or report.pdf, e.g. --to docx,pdf; a folder that holds them "
+                        "keeps them up to date without --to (review.html is always written)")
+    p.add_argument("--drop", default="", metavar="FORMATS",
+                   help="stop writing these formats and remove them from the folder, e.g. --drop pdf")
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -33,9 +47,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     b = sub.add_parser("build", help="build every report under params/ (what `make run` does)")
     b.add_argument("--params", dest="params_root", default="params", type=Path, help="params root")
     b.add_argument("--year", type=int,
-                   help="only this report year; registered agencies without params are listed as missing")
+                   help="only build this report year (the index still covers every year); registered agencies "
+                        "without params are listed as missing")
     b.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: number of cores)")
     b.add_argument("--force", action="store_true", help="rebuild agencies whose inputs did not change")
+    b.add_argument("--explain", action="store_true",
+                   help="say per agency why it is rebuilt (which input changed) or skipped")
     b.add_argument("--strict", action="store_true", help="exit 1 when a report has error findings")
     b.add_argument("--registry", type=Path, help="agency registry (default: <params>/agencies.yaml when present)")
     b.add_argument("--executor", choices=["local", "dask"], default="local",
@@ -43,6 +60,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     b.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (with --executor dask)")
     _common(b)
     b.set_defaults(func=build)
+
+
+def _formats(args: argparse.Namespace) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """--to and --drop, checked before any kernel starts."""
+    to, drop = export.parse_formats(args.to), export.parse_formats(args.drop, "--drop")
+    both = sorted(set(to) & set(drop))
+    if both:
+        raise ReportKitError(f"--to and --drop both name {', '.join(both)}; choose one")
+    return to, drop
 
 
 def _summary(result: pipeline.RunResult) -> str:
@@ -53,39 +79,53 @@ def _summary(result: pipeline.RunResult) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    result = pipeline.run(args.params, args.outputs, args.template, args.kernel, args.timeout,
-                          publish.parse_formats(args.to), args.kernel_start)
+    """Ctrl-C and SIGTERM stop the run at once: its kernel is killed and nothing is written."""
+    to, drop = _formats(args)
+    try:
+        result = pipeline.run(args.params, args.outputs, args.template, args.kernel, args.timeout, to, drop,
+                              args.kernel_start)
+    except KeyboardInterrupt as stop:
+        from report_kit.cli import stop_children
+
+        stop_children()
+        echo("interrupted: 0 built, 1 not started", file=sys.stderr)
+        return interrupts.exit_code(stop)
     echo(_summary(result))
     return 0
 
 
 def build(args: argparse.Namespace) -> int:
-    from report_kit.batch import BuildLock, load_registry, run_batch, write_index
     from report_kit.batch._progress import Reporter
+    from report_kit.batch._tree import build_tree
 
-    paths = pipeline.discover(args.params_root)
-    if args.year is not None:
-        paths = [p for p in paths if p.parent.name == str(args.year)]
-    registry_path = args.registry or args.params_root / "agencies.yaml"
-    registry = load_registry(registry_path) if registry_path.is_file() else None
-    if not paths and not registry:
-        raise ReportKitError(f"no params files under {args.params_root}/<year>/*.yaml")
-    formats = publish.parse_formats(args.to)  # a bad --to fails before any kernel starts
+    to, drop = _formats(args)  # a bad --to fails before any kernel starts
     if (args.executor == "dask") != bool(args.scheduler):
         raise ReportKitError("--executor dask and --scheduler ADDRESS go together")
+    if args.jobs is not None and args.jobs < 1:
+        raise ReportKitError(f"--jobs N: N is how many worker processes run (1 or more), got {args.jobs}")
     template = (args.template or pipeline.default_template()).resolve()
-    with BuildLock(args.outputs), Reporter(len(paths)) as reporter:
-        result = run_batch(paths, args.outputs, template, jobs=args.jobs, kernel=args.kernel, timeout=args.timeout,
-                           to=formats, force=args.force, registry=registry, year=args.year,
-                           on_done=reporter.done, scheduler=args.scheduler,
-                           kernel_start=args.kernel_start)
-        index = write_index(args.outputs, result.statuses)
-    failed = [s for s in result.statuses if s.status == "failed"]
-    strict_errors = [s for s in result.statuses
+    explain = (lambda line: echo(line, flush=True)) if args.explain else None
+    with Reporter(0) as reporter:
+        tree = build_tree(args.params_root, args.outputs, template, year=args.year, registry_path=args.registry,
+                          on_done=reporter.done, explain=explain, jobs=args.jobs, kernel=args.kernel,
+                          timeout=args.timeout, to=to, drop=drop, force=args.force, scheduler=args.scheduler,
+                          kernel_start=args.kernel_start, on_total=reporter.set_total)
+    result, run_ = tree.batch, tree.run
+    for path in tree.retired:
+        echo(f"removed {path}: its params file is gone")
+    for line in tree.warnings:
+        echo(f"warning: {line}", file=sys.stderr)
+    if result.interrupted:
+        built = sum(1 for s in run_ if s.status == "built")
+        echo(f"interrupted: {built} built, {result.not_started} not started", file=sys.stderr)
+        return 128 + result.interrupted
+    count = {k: sum(1 for s in run_ if s.status == k) for k in ("built", "skipped", "failed", "missing")}
+    failed = [s for s in run_ if s.status == "failed"]
+    strict_errors = [s for s in run_
                      if args.strict and any(f.get("severity") == "error" and not f.get("acknowledged")
                                             for f in s.findings)]
-    echo(f"{result.count('built')} built, {result.count('skipped')} up to date, {len(failed)} failed, "
-          f"{result.count('missing')} missing; index: {index[0]}")
+    echo(f"{count['built']} built, {count['skipped']} up to date, {count['failed']} failed, "
+          f"{count['missing']} missing; index: {tree.index[0]}")
     for s in failed:
         echo(f"\nFAILED {s.params or s.slug}:\n{s.reason}", file=sys.stderr)
     for s in strict_errors:

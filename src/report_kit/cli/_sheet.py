@@ -6,8 +6,8 @@ import argparse
 from pathlib import Path
 
 from report_kit._terminal import echo
-from report_kit.batch._registry import load_registry
 from report_kit.errors import ReportKitError
+from report_kit.registry import load_registry
 from report_kit.sheets import import_workbook, new_workbook
 
 DEFAULT_REGISTRY = Path("params/agencies.yaml")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from report_kit import discovery, pipeline
 from report_kit import params as params_io
-from report_kit import pipeline
 from report_kit.checks import run_checks
 from report_kit.errors import ApprovalError, ReportKitError
 from report_kit.gate._approvals import (
@@ -50,7 +50,7 @@ def gate_state(params_path: Path | None, slug: str, name: str, year: int, output
         ay = params_io.load(params_path)
     except ReportKitError:
         return assess(slug, name, None, None, [], record, steps, params_path)
-    previous_path = params_io.previous_year_path(params_path, ay)
+    previous_path = discovery.previous_path(params_path, ay.year, ay.slug)
     previous = None
     if previous_path is not None:
         try:

@@ -23,7 +23,7 @@ from typing import Literal
 
 from jinja2 import Environment, select_autoescape
 
-from report_kit import publish
+from report_kit import export
 from report_kit.errors import ApprovalError
 from report_kit.files import atomic_write_bytes, atomic_write_text
 from report_kit.gate._approvals import RELEASED, Record, Release, archive_dir, load_steps, record_path, save_record
@@ -66,7 +66,7 @@ def _template(name: str) -> str:
 
 def correction_lines(old_notebook: Path, new_notebook: Path) -> list[str]:
     """What changed between the released build and the new one, in the words of a 更正说明 (from ``diff``)."""
-    diff = publish.diff_builds(old_notebook, new_notebook)
+    diff = export.diff_builds(old_notebook, new_notebook)
 
     def shown(v: str | None) -> str:
         return "（无此项）" if v is None else v or "（空白）"

@@ -15,11 +15,11 @@ from datetime import date
 from pathlib import Path
 
 from report_kit import params as params_io
-from report_kit.batch._registry import Agency, load_registry_with_rules
 from report_kit.checks import Finding, run_checks
 from report_kit.deadlines import Deadline, Filing, LocalRule, Subject, deadline_for, filing, kind
 from report_kit.errors import RegionError, ReportKitError
 from report_kit.model import AgencyYear
+from report_kit.registry import Agency, load_registry_with_rules
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from report_kit import pipeline, publish
+from report_kit import export, pipeline
 from report_kit.errors import OutputPathError, PipelineError
 from report_kit.files import atomic_write_bytes, atomic_write_text
 from report_kit.region._agencies import agency_rows
@@ -83,8 +83,8 @@ def run(params_root: str | Path, year: int, parent: str | None = None, outputs: 
     summary, rows = summarize(region), agency_rows(region)
     written: dict[str, Path] = {}
     links = (*((f"report.{f}", f"report.{f}") for f in to), ("region.xlsx", "region.xlsx"))
-    written["review"] = target / publish.REVIEW
-    atomic_write_text(written["review"], publish.review_html(nb, links))
+    written["review"] = target / export.REVIEW
+    atomic_write_text(written["review"], export.review_html(nb, links))
     from report_kit.region._xlsx import workbook_bytes
 
     written["xlsx"] = target / "region.xlsx"
@@ -96,5 +96,5 @@ def run(params_root: str | Path, year: int, parent: str | None = None, outputs: 
         atomic_write_bytes(written["docx"], docx_bytes(summary, rows, {c.key: c for c in charts(summary, rows)}))
     if "pdf" in to:
         written["pdf"] = target / "report.pdf"
-        atomic_write_bytes(written["pdf"], publish.print_to_pdf(html_path))
+        atomic_write_bytes(written["pdf"], export.print_to_pdf(html_path))
     return RegionResult(region, target, html_path, nb_path, written, list(record.get("findings", [])))

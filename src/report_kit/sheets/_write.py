@@ -14,10 +14,10 @@ from openpyxl.worksheet.copier import WorksheetCopy
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from report_kit.batch._registry import Agency
 from report_kit.files import atomic_write_bytes
 from report_kit.formats import Format, format_for_year
 from report_kit.model import MAX_FIGURE
+from report_kit.registry import Agency
 from report_kit.sheets._layout import (
     BLANK_SHEET,
     FIRST_FIGURE_COL,
@@ -109,8 +109,8 @@ def _form(ws: Worksheet, plan: _Plan, fmt: Format, blank: bool) -> None:
 
 def _personalise(ws: Worksheet, plan: _Plan, fmt: Format, year: int, agency: Agency | None) -> None:
     """What differs per agency, plus what copy_worksheet does not copy (validation, protection)."""
-    ws["A1"] = fmt.title.format(agency=agency.name if agency else "（机关名称）", year=year)
-    values: dict[str, Any] = {"agency": agency.name if agency else None,
+    ws["A1"] = fmt.title.format(agency=agency.name_for(year) if agency else "（机关名称）", year=year)
+    values: dict[str, Any] = {"agency": agency.name_for(year) if agency else None,
                               "short_name": agency.short_name if agency else None,
                               "slug": agency.slug if agency else None, "year": year, "format": fmt.id}
     ranges: dict[str, list[str]] = {}

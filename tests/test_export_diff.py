@@ -15,9 +15,9 @@ from report_kit import compose, params, run_checks
 from report_kit.checks import findings_to_records
 from report_kit.content import Paragraph
 from report_kit.errors import BuildReadError
+from report_kit.export import diff_builds, diff_json, format_diff
+from report_kit.export._diff import inline_diff
 from report_kit.model import AgencyYear
-from report_kit.publish import diff_builds, diff_json, format_diff
-from report_kit.publish._diff import inline_diff
 from report_kit.render import section_html, title_html
 
 from ._reports import REPORTS, agency_year
@@ -32,7 +32,7 @@ def _with(ay: AgencyYear, table: str, row: str, col: str, value: int | None) -> 
 
 
 def _build(ay: AgencyYear, path: Path, edit_text: tuple[str, str] | None = None) -> Path:
-    """An executed-notebook stand-in: the publish cells' real HTML and the real run record."""
+    """An executed-notebook stand-in: the published cells' real HTML and the real run record."""
     sections = compose(ay)
     if edit_text:
         old, new = edit_text

@@ -9,8 +9,8 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from report_kit import compose
+from report_kit.export import GOVERNMENT, docx_bytes, place
 from report_kit.model import AgencyYear
-from report_kit.publish import GOVERNMENT, docx_bytes, place
 from report_kit.render.grid import format_number, table_grid
 
 from ._reports import REPORTS, agency_year

@@ -18,9 +18,9 @@ import pytest
 
 from report_kit import compose
 from report_kit.errors import PublishError
+from report_kit.export import print_to_pdf
+from report_kit.export._chromium import ENV_VAR
 from report_kit.model import AgencyYear
-from report_kit.publish import print_to_pdf
-from report_kit.publish._chromium import ENV_VAR
 from report_kit.render.grid import format_number
 
 from ._reports import REPORTS, agency_year, built

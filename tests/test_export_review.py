@@ -9,7 +9,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from report_kit import params
-from report_kit.publish import build_record, review_html
+from report_kit.export import build_record, review_html
 
 from ._reports import REPORTS, built
 

@@ -1,4 +1,8 @@
-"""The agency registry ``params/agencies.yaml``: who must report, from which year to which."""
+"""The agency registry ``params/agencies.yaml``: who must report, from which year to which, under which name.
+
+Agencies are renamed in 机构改革: ``name`` is the current name and ``former_names`` the earlier ones, each with
+the last report year it was used for, e.g. ``former_names: [{name: 株洲县经济科技信息化局, until: 2021}]``.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +18,8 @@ from report_kit.model import SLUG_RE, Level
 
 LABELS = {"slug": "目录名", "name": "机关名称", "short_name": "简称", "parent": "上级/地区", "first_year": "起始年度",
           "last_year": "终止年度", "body": "机关类型", "level": "行政层级", "deadline": "公布期限",
-          "deadline_basis": "期限依据", "deadlines": "本地公布期限规定", "due": "公布期限", "basis": "期限依据"}
+          "deadline_basis": "期限依据", "deadlines": "本地公布期限规定", "due": "公布期限", "basis": "期限依据",
+          "former_names": "曾用名", "until": "使用至年度"}
 
 # What kind of body an agency is: it decides the publication deadline (deadlines.py, 《条例》第四十九条).
 RegistryBody = Literal["department", "government", "subdistrict", "other"]
@@ -27,6 +32,13 @@ def _month_day(v: str | None) -> str | None:
         raise ValueError(f"must be a month and day of the following year written MM-DD in quotes, e.g. '01-31'; "
                          f"got {v!r}")
     return str(MonthDay.parse(v))
+
+
+class FormerName(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1)
+    until: int  # the last report year published under this name
 
 
 class Agency(BaseModel):
@@ -44,6 +56,15 @@ class Agency(BaseModel):
     deadline_basis: str | None = None  # the local document that sets it
 
     _deadline = field_validator("deadline", mode="before")(_month_day)
+    former_names: tuple[FormerName, ...] = ()
+
+    @field_validator("former_names")
+    @classmethod
+    def _periods(cls, v: tuple[FormerName, ...]) -> tuple[FormerName, ...]:
+        years = [f.until for f in v]
+        if len(set(years)) != len(years):
+            raise ValueError("two former names end in the same year")
+        return tuple(sorted(v, key=lambda f: f.until))
 
     @field_validator("slug")
     @classmethod
@@ -54,6 +75,10 @@ class Agency(BaseModel):
 
     def active(self, year: int) -> bool:
         return self.first_year <= year and (self.last_year is None or year <= self.last_year)
+
+    def name_for(self, year: int) -> str:
+        """The agency's name in ``year``: the first former name still in use then, else the current one."""
+        return next((f.name for f in self.former_names if year <= f.until), self.name)
 
 
 class _Rule(BaseModel):

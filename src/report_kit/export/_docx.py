@@ -4,7 +4,8 @@ Page and type follow GB/T 9704-2012 (党政机关公文格式): A4, margins 37 m
 left, 26 mm right (a 156 × 225 mm text block); the title in 2号 (22 pt), headings in 黑体 三号, body
 in 仿宋 三号 (16 pt) on a 28 pt line with a two-character first-line indent; tables in 宋体. The
 tables are the render grids (``report_kit.render.grid.table_grid``) with the same merged cells as
-report.html. Word only uses a Chinese font name when it is given as the East-Asian font
+report.html. A build's report.docx is made from what the executed notebook recorded (``report_kit.recorded``),
+the same content its report.html shows. Word only uses a Chinese font name when it is given as the East-Asian font
 (``w:eastAsia``), so every font here is set through ``_set_font``.
 """
 
@@ -28,9 +29,10 @@ from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from report_kit.content import SectionContent
+from report_kit.export._layout import Layout, place
 from report_kit.model import AgencyYear
-from report_kit.publish._layout import Layout, place
-from report_kit.render.grid import Cell, table_grid
+from report_kit.recorded import Report, report_of
+from report_kit.render.grid import Cell, Grid
 
 
 @dataclass(frozen=True)
@@ -194,9 +196,10 @@ def _fill(cell: object, src: Cell, style: DocxStyle, size: float) -> None:
         _set_font(run, style.table_font, style.latin_font, size, bold="block" in src.cls)
 
 
-def add_table(doc: DocxDocument, ay: AgencyYear, table_id: str, style: DocxStyle = GOVERNMENT) -> DocxTable:
-    """Official table 二, 三 or 四 of ``ay`` with the render grid's merged cells."""
-    layout = place(table_grid(ay.fmt, table_id, ay))
+def add_table(doc: DocxDocument, grid: Grid, style: DocxStyle = GOVERNMENT) -> DocxTable:
+    """An official table (二, 三 or 四) from its render grid, with the grid's merged cells."""
+    table_id = grid.table
+    layout = place(grid)
     table = doc.add_table(rows=layout.n_rows, cols=layout.n_cols)
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -222,27 +225,30 @@ def add_table(doc: DocxDocument, ay: AgencyYear, table_id: str, style: DocxStyle
     return table
 
 
-def build(ay: AgencyYear, sections: Sequence[SectionContent], style: DocxStyle = GOVERNMENT) -> DocxDocument:
-    """The Word document: title, then the six sections in official order, each with its table."""
+def build(report: Report, style: DocxStyle = GOVERNMENT) -> DocxDocument:
+    """The Word document: the title, then each recorded section in the notebook's order, with its table."""
     doc = Document()
     _setup(doc, style)
+    title = report.title
     props = doc.core_properties
-    props.title, props.author, props.language = ay.title, ay.agency, "zh-CN"
-    props.subject, props.keywords = ay.fmt.notice, "政府信息公开工作年度报告"
+    props.title, props.author, props.language = title.title, title.agency, "zh-CN"
+    props.subject, props.keywords = title.notice, "政府信息公开工作年度报告"
     props.last_modified_by, props.revision = "report-kit", 1
-    props.created = props.modified = datetime.combine(ay.published, datetime.min.time()) if ay.published else EPOCH
+    props.created = props.modified = datetime.combine(title.published, datetime.min.time()) if title.published \
+        else EPOCH
     props.comments = ""
 
-    _paragraph(doc, ay.title, style, font=style.title_font, size=style.title_size, bold=True,
+    _paragraph(doc, title.title, style, font=style.title_font, size=style.title_size, bold=True,
                align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
-    for section in _in_official_order(ay, sections):
-        heading = _paragraph(doc, section.title, style, font=style.heading_font, size=style.heading_size)
+    for section in report.sections:
+        content = section.content
+        heading = _paragraph(doc, content.title, style, font=style.heading_font, size=style.heading_size)
         heading.paragraph_format.keep_with_next = True  # never a heading alone at the foot of a page
-        for p in section.paragraphs:
+        for p in content.paragraphs:
             _paragraph(doc, p.text, style, font=style.body_font, size=style.body_size,
                        align=WD_ALIGN_PARAGRAPH.JUSTIFY)
-        if section.table:
-            add_table(doc, ay, section.table, style)
+        if section.grid is not None:
+            add_table(doc, section.grid, style)
     return doc
 
 
@@ -267,8 +273,13 @@ def _stable_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def docx_bytes(ay: AgencyYear, sections: Sequence[SectionContent], style: DocxStyle = GOVERNMENT) -> bytes:
-    """report.docx as bytes; the same report always gives the same bytes."""
+def report_docx(report: Report, style: DocxStyle = GOVERNMENT) -> bytes:
+    """report.docx as bytes from recorded content; the same content always gives the same bytes."""
     buf = io.BytesIO()
-    build(ay, sections, style).save(buf)
+    build(report, style).save(buf)
     return _stable_zip(buf.getvalue())
+
+
+def docx_bytes(ay: AgencyYear, sections: Sequence[SectionContent], style: DocxStyle = GOVERNMENT) -> bytes:
+    """report.docx of an agency-year and its composed sections, in official order (every section required)."""
+    return report_docx(report_of(ay, _in_official_order(ay, sections)), style)

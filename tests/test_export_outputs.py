@@ -10,7 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from report_kit.errors import PublishError
-from report_kit.publish import parse_formats
+from report_kit.export import parse_formats
 
 from ._reports import REPORTS
 
@@ -40,8 +40,8 @@ def test_run_to_docx_pdf_writes_every_output(tmp_path: Path) -> None:
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     folder = tmp_path / "2024" / "shanghai-kewei"
-    assert sorted(p.name for p in folder.iterdir()) == ["report.docx", "report.html", "report.ipynb", "report.pdf",
-                                                        "review.html"]
+    assert sorted(p.name for p in folder.iterdir()) == [".inputs.json", "report.docx", "report.html", "report.ipynb",
+                                                        "report.pdf", "review.html"]
     assert "review.html, report.docx, report.pdf" in result.stdout
     assert (folder / "report.pdf").read_bytes().startswith(b"%PDF")
     links = [a["href"] for a in BeautifulSoup((folder / "review.html").read_text("utf-8"), "lxml")

@@ -98,13 +98,13 @@ def _notebook_path(path: Path) -> Path:
 
 
 def _published_html(nb: nbformat.NotebookNode) -> str:
-    """The HTML the publish cells displayed (review cells excluded when the template tags them)."""
+    """The HTML the published cells displayed (review cells excluded when the template tags them)."""
     def html_of(cells: list[Any]) -> str:
         return "\n".join(str(o.get("data", {}).get("text/html", "")) for c in cells if c.cell_type == "code"
                          for o in c.get("outputs", ()) if "text/html" in o.get("data", {}))
 
-    publish = [c for c in nb.cells if "review" not in c.metadata.get("tags", [])]
-    return html_of(publish) or html_of(nb.cells)
+    shown = [c for c in nb.cells if "review" not in c.metadata.get("tags", [])]
+    return html_of(shown) or html_of(nb.cells)
 
 
 def read_snapshot(path: str | Path) -> Snapshot:

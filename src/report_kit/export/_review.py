@@ -19,7 +19,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 if TYPE_CHECKING:  # nbformat pulls in jsonschema (~1 s): imported where a notebook is read or written
     import nbformat
 
-TEMPLATE_DIR = Path(str(resources.files("report_kit.publish").joinpath("templates")))
+TEMPLATE_DIR = Path(str(resources.files("report_kit.export").joinpath("templates")))
 TEMPLATE_NAME = "rk_review"
 SEVERITIES = (("error", "错误"), ("warning", "警告"), ("info", "提示"))
 HIDDEN_TAGS = {"parameters", "injected-parameters"}  # shown once, in the header
