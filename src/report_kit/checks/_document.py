@@ -7,12 +7,14 @@ from collections.abc import Iterator
 from datetime import date
 from typing import TYPE_CHECKING
 
-from report_kit.checks._core import Finding, rule
+from report_kit.checks._core import UNVERIFIED, Finding, rule
 from report_kit.checks._prose import _section_num
+from report_kit.deadlines import Deadline, deadline_for, kind
 from report_kit.errors import FormatError
 from report_kit.formats import Format, format_for_year
 
 if TYPE_CHECKING:
+    from report_kit.checks._context import Context
     from report_kit.model import AgencyYear
 
 @rule("TEXT-EMPTY", "error", "章节缺失或为空", "一、五、六部分的分析文字都应填写（无内容时写明“无”）")
@@ -43,19 +45,35 @@ def format_year(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding
             expected=right.id if right else None, actual=ay.fmt.id, key="format")
 
 
+def _deadline(ay: AgencyYear, context: Context) -> Deadline:
+    """The agency's deadline as the office's status and region report compute it (``deadlines.deadline_for``): the
+    registry's entry and local rules when known, Article 49 for the bodies it names, else unknown."""
+    entry = context.registry.get(ay.slug) if context.registry is not None else None
+    subject = kind(getattr(entry, "body", None) or ay.body, getattr(entry, "level", None) or ay.level,
+                   getattr(entry, "deadline", None), getattr(entry, "deadline_basis", None))
+    return deadline_for(subject, ay.year, context.deadline_rules)
+
+
 @rule("PUBLISH-DATE", "error", "发布日期",
-      "发布日期应晚于统计期末，且不晚于法定期限（《条例》第四十九条：部门1月31日，本级政府3月31日）")
-def publish_date(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
+      "发布日期应晚于统计期末；不晚于该机关的公布期限（机构名录登记的期限或本地规定；否则《条例》第四十九条："
+      "县级以上人民政府部门1月31日，县级以上地方人民政府3月31日；其他机关无登记期限时不判断逾期）", context=True)
+def publish_date(ay: AgencyYear, previous: AgencyYear | None, context: Context) -> Iterator[Finding]:
     if ay.published is None:
         return
     close = date(ay.year, 12, 31)
-    deadline = date(ay.year + 1, 3, 31) if ay.body == "government" else date(ay.year + 1, 1, 31)
-    who = "本级人民政府" if ay.body == "government" else "政府部门"
     if ay.published <= close:
         yield Finding("PUBLISH-DATE", "error", "一", "发布日期",
                       f"发布日期{ay.published.isoformat()}早于统计期末{close.isoformat()}，年度报告不可能在年度结束前发布。",
                       expected=f"> {close.isoformat()}", actual=ay.published.isoformat(), key="early")
-    elif ay.published > deadline:
+        return
+    deadline = _deadline(ay, context)
+    if deadline.due is None:
+        yield Finding("PUBLISH-DATE", "info", "一", "发布日期",
+                      f"无法判断是否按期公布：{deadline.rule}。", expected="公布期限", actual=ay.published.isoformat(),
+                      key=UNVERIFIED)
+    elif ay.published > deadline.due:
+        guessed = "；机关层级由名称推断" if "level" in ay.inferred or "body" in ay.inferred else ""
         yield Finding("PUBLISH-DATE", "warning", "一", "发布日期",
-                      f"{who}年度报告应于{deadline.isoformat()}前公布，本报告发布日期为{ay.published.isoformat()}，已逾期。",
-                      expected=f"≤ {deadline.isoformat()}", actual=ay.published.isoformat(), key="late")
+                      f"年度报告应于{deadline.due.isoformat()}前公布（{deadline.rule}{guessed}），"
+                      f"本报告发布日期为{ay.published.isoformat()}，已逾期。",
+                      expected=f"≤ {deadline.due.isoformat()}", actual=ay.published.isoformat(), key="late")
