@@ -14,6 +14,8 @@ from report_kit.checks import (  # noqa: F401  (importing a module registers its
     _structure,
     _tables,
     _text,
+    _text_arith,
+    _text_claims,
     _text_tables,
 )
 from report_kit.checks._context import Context, Document
