@@ -17,13 +17,27 @@ if TYPE_CHECKING:
     from report_kit.checks._context import Context
     from report_kit.model import AgencyYear
 
-@rule("TEXT-EMPTY", "error", "章节缺失或为空", "一、五、六部分的分析文字都应填写（无内容时写明“无”）")
-def empty_sections(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
+@rule("TEXT-EMPTY", "error", "章节缺失或为空",
+      "一、五、六部分的分析文字都应填写（无内容时写明“无”）；导入的文档在某部分之前结束（其标题及之后的标题都没有）时，"
+      "只提示无法核实（可能是节选或截断）", context=True)
+def empty_sections(ay: AgencyYear, previous: AgencyYear | None, context: Context) -> Iterator[Finding]:
+    doc = context.document
+    keys = [s.key for s in ay.fmt.sections]
+    last = max((keys.index(k) for k in doc.headings), default=-1) if doc is not None else len(keys)
+    cut: list[str] = []
     for key in ay.fmt.text_keys:
-        if not (ay.text.get(key) or "").strip():
-            title = ay.fmt.section(key).title
-            yield Finding("TEXT-EMPTY", "error", _section_num(ay, key), title,
-                          f"“{title}”部分没有内容；如确无可报告事项，请写明“无”。", key=key)
+        if (ay.text.get(key) or "").strip():
+            continue
+        title = ay.fmt.section(key).title
+        if doc is not None and key not in doc.headings and keys.index(key) > last:
+            cut.append(title)  # the document ends before this section: an excerpt, or cut off
+            continue
+        yield Finding("TEXT-EMPTY", "error", _section_num(ay, key), title,
+                      f"“{title}”部分没有内容；如确无可报告事项，请写明“无”。", key=key)
+    if cut:
+        yield Finding("TEXT-EMPTY", "info", _section_num(ay, ay.fmt.text_keys[-1]), "、".join(cut),
+                      f"文档在“{cut[0]}”之前结束，{'、'.join(cut)}无法核实（可能是节选或截断的文档）。",
+                      expected="完整的报告", actual="未见", key=UNVERIFIED)
 
 
 def _prescribed(year: int) -> Format | None:
