@@ -10,7 +10,7 @@ Plain values only: the registry's own loader (``batch``) and the importers sit a
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from report_kit.deadlines import LocalRule
@@ -41,6 +41,8 @@ class Document:
 
     title: str | None  # the title line(s) as written, joined; None when the document opens without one
     headings: Mapping[str, str]  # section key → its heading as written, for every heading found
+    # section key → the one numbered line with that section's number ("三、…") not recognised as its heading
+    unmatched: Mapping[str, str] = field(default_factory=dict)
     traditional: bool = False  # written in traditional characters (a mirror's conversion): wording not compared
 
 

@@ -23,13 +23,13 @@ if TYPE_CHECKING:
 def empty_sections(ay: AgencyYear, previous: AgencyYear | None, context: Context) -> Iterator[Finding]:
     doc = context.document
     keys = [s.key for s in ay.fmt.sections]
-    last = max((keys.index(k) for k in doc.headings), default=-1) if doc is not None else len(keys)
+    last = max((keys.index(k) for k in {**doc.unmatched, **doc.headings}), default=-1) if doc else len(keys)
     cut: list[str] = []
     for key in ay.fmt.text_keys:
         if (ay.text.get(key) or "").strip():
             continue
         title = ay.fmt.section(key).title
-        if doc is not None and key not in doc.headings and keys.index(key) > last:
+        if doc is not None and keys.index(key) > last:
             cut.append(title)  # the document ends before this section: an excerpt, or cut off
             continue
         yield Finding("TEXT-EMPTY", "error", _section_num(ay, key), title,

@@ -37,14 +37,15 @@ def heading_as_official(written: str, official: str) -> bool:
       "某一标题缺失而其后的标题存在时提示缺失（文档在某处截断时，其后各部分不判断）", context=True)
 def headings(ay: AgencyYear, previous: AgencyYear | None, context: Context) -> Iterator[Finding]:
     doc = context.document
-    if doc is None or not doc.headings:
+    if doc is None or not (doc.headings or doc.unmatched):
         return
+    written_as = {**doc.unmatched, **doc.headings}
     sections = ay.fmt.sections
-    last = max(i for i, s in enumerate(sections) if s.key in doc.headings)
+    last = max(i for i, s in enumerate(sections) if s.key in written_as)
     for i, section in enumerate(sections[:last + 1]):
-        written = doc.headings.get(section.key)
+        written = written_as.get(section.key)
         if written is None:
-            after = next(doc.headings[s.key] for s in sections[i + 1:] if s.key in doc.headings)
+            after = next(written_as[s.key] for s in sections[i + 1:] if s.key in written_as)
             yield Finding("STRUCT-HEADINGS", "warning", section.num, section.title,
                           f"文中没有“{section.title}”这一标题（其后的“{after}”存在），该部分内容未按格式标明。",
                           expected=section.title, actual="缺失", key=section.key)

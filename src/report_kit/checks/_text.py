@@ -26,7 +26,7 @@ PLACEHOLDERS = [
     (re.compile(r"[（(]具体[^（）()见详如]{1,6}[）)]"), "（具体…）"),
     (re.compile(r"(?<![A-Za-z])[XxＸｘ]{2,}(?![A-Za-z])"), "XX"),
     (re.compile(r"[×*＊]{2,}"), "×××"),
-    (re.compile(r"【\s*】|\[\s*\]"), "【】"),
+    (re.compile(r"【\s*】|［\s*］"), "【】"),  # not ASCII "[ ]": portal pages' font-size switch "字号:[ ]"
     (re.compile(r"[＿_]{2,}"), "＿＿"),
     (re.compile(r"此处填写|待填写|待补充|（填写[^（）]*）"), "此处填写"),  # not [^）]*: quadratic
 ]

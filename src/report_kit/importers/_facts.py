@@ -8,6 +8,7 @@ without these facts (the structure rules then stay silent).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from report_kit.checks._context import Context, Document, Registered
 from report_kit.convert import LEGACY
 from report_kit.deadlines import LocalRule
 from report_kit.errors import ReportKitError
+from report_kit.formats import Format
 from report_kit.importers._labels import nfkc
 from report_kit.importers._sections import find_layout, title_of
 
@@ -52,11 +54,28 @@ def document_facts(path: Path, fmt_id: str) -> Document | None:
     layout = find_layout(records, fmt)
     _, _, title_len = title_of(records)
     text = "".join(r.text for r in records[:400])
+    headings = {key: rec.cells[0].strip() for key, rec in layout.headings.items()}
     return Document(
         title=_title_text(records, title_len),
-        headings={key: rec.cells[0].strip() for key, rec in layout.headings.items()},
+        headings=headings,
+        unmatched=_unmatched(records, fmt, headings),
         traditional=sum(ch in _TRADITIONAL for ch in text) >= 5,
     )
+
+
+_TOP = re.compile(r"^#*\s*([一二三四五六七八九十]+)\s*[、.．]")
+
+
+def _unmatched(records: list, fmt: Format, headings: dict[str, str]) -> dict[str, str]:
+    """Numbered lines ("三、收到和处理政府信息公开的申请情况") the importer did not take for a heading, by the section
+    whose number they carry; only when that number starts exactly one short line (else it is some list)."""
+    by_num: dict[str, list[str]] = {}
+    for r in records:
+        line = nfkc(r.cells[0]).strip() if not r.row else ""
+        if line and len(re.sub(r"\s+", "", line)) <= 45 and (m := _TOP.match(line)):
+            by_num.setdefault(m.group(1), []).append(r.cells[0].strip())
+    return {s.key: by_num[s.num][0] for s in fmt.sections
+            if s.key not in headings and len(by_num.get(s.num, ())) == 1}
 
 
 def context_for(path: Path, fmt_id: str, registry: Mapping[str, Registered] | None = None,
