@@ -78,12 +78,17 @@ PERIOD_START = re.compile(r"\d{4}\s*年\s*1\s*月\s*1\s*日\s*(?:起\s*)?(?:至|
 _SENTENCES = re.compile(r"[^。；;]+")
 
 
+def _unwrap(text: str) -> str:
+    """Lines joined without the spaces around the breaks (no regex: a run of spaces would be read quadratically)."""
+    return "".join(line.strip() if i else line.rstrip() for i, line in enumerate(text.split("\n")))
+
+
 def _periods(text: str) -> Iterator[tuple[str, set[int] | None]]:
     """(the statement, the years it names, or None when it is malformed) for every period statement in ``text``."""
     for m in PERIOD.finditer(text):
-        yield re.sub(r"\s*\n\s*", "", m.group(0)), {int(y) for y in m.groups() if y}
+        yield _unwrap(m.group(0)), {int(y) for y in m.groups() if y}
     for m in _SENTENCES.finditer(text):
-        sentence = re.sub(r"\s*\n\s*", "", m.group(0))  # a PDF's wrapped line is one sentence
+        sentence = _unwrap(m.group(0))  # a PDF's wrapped line is one sentence
         stated = STAT_SENTENCE.search(sentence) or PERIOD_START.search(sentence)
         # a period given in digits, but not as a valid date range
         if stated and not PERIOD.search(sentence) and re.search(r"\d{4}", sentence):

@@ -25,7 +25,7 @@ RECEIVED = re.compile(r"(?:收到|受理|新收|接收|接到)[^，。；,;\d（
 CARRIED_IN = re.compile(r"上(?:一)?年(?:度)?结转[^，。；,;\d]{0,14}?(\d+)\s*件")
 CARRIED_OUT = re.compile(r"(?:结转(?:至|到)?下(?:一)?年(?:度)?|转(?:入|至|到)?下(?:一)?年(?:度)?|顺延)"
                          r"[^，。；,;\d]{0,10}?(\d+)\s*件")
-_PERCENT = re.compile(r"\s*[，,（(]?\s*占[^，。；%％\d]{0,8}(\d+(?:\.\d+)?)\s*[%％]")
+_SHARE_AFTER = re.compile(r"\s{0,3}[，,（(]?\s{0,3}占[^，。；%％\d]{0,8}(\d+(?:\.\d+)?)\s{0,3}[%％]")
 
 
 class Outcome(NamedTuple):
@@ -38,7 +38,9 @@ class Outcome(NamedTuple):
 @cache
 def _outcome_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
     one = "|".join(map(re.escape, names))
-    return re.compile(rf"((?:{one})(?:(?:及|和|与|、)(?:{one}))*)(?:的|类)?[^，。；,;\d（(]{{0,4}}?(\d+)\s*件")
+    # (?<![及和与、]): a chain of names is read from its first name only (else every name would rescan the chain)
+    return re.compile(rf"(?<![及和与、])((?:{one})(?:(?:及|和|与|、)(?:{one}))*+)(?:的|类)?[^，。；,;\d（(]{{0,4}}?"
+                      r"(\d+)\s{0,3}件")
 
 
 def _outcomes(ay: AgencyYear, text: str) -> list[Outcome]:
@@ -46,7 +48,7 @@ def _outcomes(ay: AgencyYear, text: str) -> list[Outcome]:
     out = []
     for m in _outcome_pattern(names).finditer(text):
         named = tuple(n for n in names if n in m.group(1))
-        pct = _PERCENT.match(text, m.end())
+        pct = _SHARE_AFTER.match(text, m.end())
         out.append(Outcome(named, int(m.group(2)), pct.group(1) if pct else None, m.start()))
     return out
 
@@ -114,8 +116,8 @@ def flow(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
                           key=_stable_key(key, said, seen), quote=para[:160])
 
 
-_SUM = r"(\d{1,9}(?:\s*[+＋]\s*\d{1,9}){0,12})"
-_CALC = re.compile(r"(?<![\d.])" + _SUM + r"\s*[=＝]\s*" + _SUM + r"(?![\d.])")
+_SUM = r"(\d{1,9}(?:\s{0,3}[+＋]\s{0,3}\d{1,9}){0,12})"
+_CALC = re.compile(r"(?<![\d.])" + _SUM + r"\s{0,3}[=＝]\s{0,3}" + _SUM + r"(?![\d.])")
 
 
 @rule("TEXT-CALC", "error", "正文算式", "正文写出的算式（如“10+0=10+0”）两边应相等")
@@ -125,7 +127,7 @@ def written_sums(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Findin
         for m in _CALC.finditer(text):
             if "+" not in m.group(0) and "＋" not in m.group(0):
                 continue  # "2023=2023" is not a sum
-            left, right = (sum(int(x) for x in re.split(r"\s*[+＋]\s*", g)) for g in m.groups())
+            left, right = (sum(int(x) for x in g.replace("＋", "+").split("+")) for g in m.groups())
             if left != right:
                 yield Finding("TEXT-CALC", "error", _section_num(ay, key), ay.fmt.section(key).title,
                               f"正文算式“{m.group(0)}”不成立：左边为{left}，右边为{right}。",
@@ -134,8 +136,10 @@ def written_sums(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Findin
 
 
 _UNIT = r"(?:条|件|篇|个|次|期|项)"
-_TOTAL = re.compile(r"(\d+)\s*(余|多)?\s*" + _UNIT + r"[^，。；,;\d]{0,4}?[，,：:]?\s*其中")
-_ITEM = re.compile(r"(\d+)\s*(余|多)?\s*" + _UNIT)
+# (?<!\d): a digit run is tried from its first digit only; bounded spaces: two adjacent \s* would split a run of
+# spaces in quadratically many ways
+_TOTAL = re.compile(r"(?<!\d)(\d+)\s{0,3}(余|多)?\s{0,3}" + _UNIT + r"[^，。；,;\d]{0,4}?[，,：:]?\s{0,3}其中")
+_ITEM = re.compile(r"(?<!\d)(\d+)\s{0,3}(余|多)?\s{0,3}" + _UNIT)
 _CHUNK = re.compile(r"[^，、；,;。]+")
 
 

@@ -19,7 +19,8 @@ from report_kit.figures import Reading
 if TYPE_CHECKING:
     from report_kit.model import AgencyYear
 
-APPS = re.compile(r"(?:新?收到|新收|受理|接收|接到)[^，。；0-9]{0,14}?(?:政府信息公开申请|依申请公开申请|公开申请)\D{0,4}?(\d+)\s*件")
+APPS = re.compile(r"(?:新?收到|新收|受理|接收|接到)[^，。；0-9]{0,14}?(?:政府信息公开申请|依申请公开申请|公开申请)"
+                  r"\D{0,4}?(\d+)\s*件")
 REVIEW = re.compile(r"行政复议(?:案件)?\D{0,2}?(\d+)\s*(?:起|件)")
 LAWSUIT = re.compile(r"行政诉讼(?:案件)?\D{0,2}?(\d+)\s*(?:起|件)")
 AMBIGUOUS = ("含", "包括", "结转", "受理", "备案", "累计", "以来")
