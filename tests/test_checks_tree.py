@@ -119,3 +119,16 @@ def test_the_executed_notebook_records_the_wrong_carry(tmp_path: Path) -> None:
     agg = subprocess.run([sys.executable, "-m", "report_kit", "findings", str(tmp_path)], capture_output=True,
                          text=True, cwd=ROOT)
     assert agg.returncode == 0 and "2 errors" in agg.stdout
+
+
+def test_check_reads_the_registry_beside_the_params_tree(tmp_path: Path) -> None:
+    """`report-kit check <root>/<year>/<slug>.yaml` compares the name with ``<root>/agencies.yaml`` exactly."""
+    (tmp_path / "2019").mkdir()
+    shutil.copy(ROOT / "params" / "2019" / "zhuzhou-county-kgxj.yaml", tmp_path / "2019")
+    registry = tmp_path / "agencies.yaml"
+    entry = "agencies:\n  - {{slug: zhuzhou-county-kgxj, name: {}, first_year: 2019}}\n"
+    registry.write_text(entry.format("株洲县经济科技信息化局"), "utf-8")
+    assert "AGENCY-NAME" not in check(str(tmp_path), "--format", "json").stdout
+    registry.write_text(entry.format("株洲县经济和科技信息化局"), "utf-8")  # one character more: not the same name
+    out = check(str(tmp_path), "--format", "json")
+    assert "AGENCY-NAME" in out.stdout and "株洲县经济和科技信息化局" in out.stdout

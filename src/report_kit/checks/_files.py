@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from report_kit import params as params_io
 from report_kit._notebooks import notebook_json
+from report_kit.checks._context import Context
 from report_kit.checks._core import Finding, run_checks
 from report_kit.errors import BuildReadError, ParamsError, ReportKitError
 from report_kit.model import AgencyYear
@@ -49,8 +50,9 @@ def check_path(path: str | Path) -> list[Finding]:
     return run_checks(ay, load_previous(path, ay))
 
 
-def check_files(paths: Iterable[Path]) -> Iterator[FileResult]:
-    """Every rule on every params file, with the previous year's params when present beside it."""
+def check_files(paths: Iterable[Path], contexts: Callable[[Path], Context] | None = None) -> Iterator[FileResult]:
+    """Every rule on every params file, with the previous year's params when present beside it; ``contexts`` gives
+    the Context of a params file (its registry), when the caller knows one."""
     cache: dict[Path, AgencyYear | ParamsError] = {}
 
     def load(path: Path) -> AgencyYear:
@@ -84,7 +86,7 @@ def check_files(paths: Iterable[Path]) -> Iterator[FileResult]:
                     yield FileResult(path, ay, error=f"{path}: the previous year's params cannot be used, so the "
                                                      f"cross-year rules cannot run:\n{exc}")
                     continue
-        yield FileResult(path, ay, run_checks(ay, previous))
+        yield FileResult(path, ay, run_checks(ay, previous, contexts(path) if contexts else None))
 
 
 def recorded_findings(root: Path, skipped: list[str] | None = None) -> Iterator[tuple[Path, dict[str, Any]]]:

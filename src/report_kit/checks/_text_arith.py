@@ -20,12 +20,32 @@ from report_kit.checks._prose import _section_num, _stable_key, _texts
 if TYPE_CHECKING:
     from report_kit.model import AgencyYear
 
-HANDLED = re.compile(r"(?:答复|办结|办理完[结毕成]|作出(?:答复|处理))[^，。；,;\d（(]{0,16}?(\d+)\s*件")
+HANDLED = re.compile(r"(?:答复|办结|办理完[结毕成]|作出(?:答复|处理))([^，。；,;\d（(]{0,16}?)(\d+)\s{0,3}件")
+# words of an outcome: "办结的申请中同意公开答复9件" states an outcome, not how many were handled
+_OUTCOME_WORDS = ("同意", "予以", "部分", "不予", "无法", "其他", "中")
+_OUTCOME_BEFORE = ("公开", "提供", "处理")
 RECEIVED = re.compile(r"(?:收到|受理|新收|接收|接到)[^，。；,;\d（(]{0,16}?(\d+)\s*件")
 CARRIED_IN = re.compile(r"上(?:一)?年(?:度)?结转[^，。；,;\d]{0,14}?(\d+)\s*件")
 CARRIED_OUT = re.compile(r"(?:结转(?:至|到)?下(?:一)?年(?:度)?|转(?:入|至|到)?下(?:一)?年(?:度)?|顺延)"
                          r"[^，。；,;\d]{0,10}?(\d+)\s*件")
 _SHARE_AFTER = re.compile(r"\s{0,3}[，,（(]?\s{0,3}占[^，。；%％\d]{0,8}(\d+(?:\.\d+)?)\s{0,3}[%％]")
+
+
+def _handled(para: str) -> re.Match[str] | None:
+    """The first statement of how many applications were handled (答复/办结 N件), not of one outcome."""
+    carried = [c.span() for c in CARRIED_OUT.finditer(para)]  # "转下一年度办理答复的有1件" is carried over
+
+    def handled(m: re.Match[str]) -> bool:
+        before = para[max(0, m.start() - 4):m.start()]  # "部分公开答复0件" is an outcome too
+        inside = any(a <= m.start() < b for a, b in carried)
+        return not inside and not any(w in m.group(1) for w in _OUTCOME_WORDS) and \
+            not any(w in before for w in _OUTCOME_BEFORE)
+
+    return next((m for m in HANDLED.finditer(para) if handled(m)), None)
+
+
+def _count(m: re.Match[str]) -> int:
+    return int(m.group(m.lastindex or 0))
 
 
 class Outcome(NamedTuple):
@@ -68,13 +88,13 @@ def outcomes_add_up(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Fin
     seen: dict[str, int] = {}
     for key, para in _paragraphs(ay):
         found = _outcomes(ay, para)
-        total = HANDLED.search(para)
+        total = _handled(para)
         if not found or total is None or total.start() > found[0].start:
             continue
         named = [n for o in found for n in o.names]
         if len(named) != len(set(named)):
             continue  # an outcome named twice (a breakdown): not one list
-        stated, s = int(total.group(1)), sum(o.count for o in found)
+        stated, s = _count(total), sum(o.count for o in found)
         complete = set(named) == every
         listed = "＋".join(str(o.count) for o in found)
         where = dict(section=_section_num(ay, key), location=ay.fmt.section(key).title, quote=para[:160])
@@ -101,10 +121,10 @@ def outcomes_add_up(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Fin
 def flow(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
     seen: dict[str, int] = {}
     for key, para in _paragraphs(ay):
-        got = [p.search(para) for p in (RECEIVED, CARRIED_IN, HANDLED, CARRIED_OUT)]
+        got = [RECEIVED.search(para), CARRIED_IN.search(para), _handled(para), CARRIED_OUT.search(para)]
         if None in got or "含" in para:
             continue  # not all four stated, or a total that already includes the carried-over ones
-        new, carried_in, handled, carried_out = (int(m.group(1)) for m in got)  # type: ignore[union-attr]
+        new, carried_in, handled, carried_out = (_count(m) for m in got)  # type: ignore[arg-type]
         if len({m.start() for m in got}) < 4:  # type: ignore[union-attr]
             continue  # one phrase read twice
         if new + carried_in != handled + carried_out:
@@ -143,20 +163,33 @@ _ITEM = re.compile(r"(?<!\d)(\d+)\s{0,3}(余|多)?\s{0,3}" + _UNIT)
 _CHUNK = re.compile(r"[^，、；,;。]+")
 
 
+_LEVEL = {"、": 0, "，": 1, ",": 1, "；": 2, ";": 2, "": 3}
+# a clause that starts another statement ends the list ("…8件；共办理718件")
+_NEW_STATEMENT = ("共", "另", "此外", "同比", "较", "办理", "办结", "答复", "结转", "受理", "收到", "全年", "本年")
+
+
 def _items(tail: str) -> list[tuple[int, bool, bool]]:
-    """(count, approximate, opens a nested 其中) per item of the list after 其中, up to the sentence's end."""
+    """(count, approximate, opens a nested 其中) per item of the list after 其中. The list ends at the sentence's
+    end, at a stronger break than the one between its items (a list joined by 、 ends at ，), at a clause without
+    a count, or at a clause that starts another statement."""
     out: list[tuple[int, bool, bool]] = []
-    for chunk in _CHUNK.findall(tail.split("。")[0]):
-        chunk = re.sub(r"[（(][^）)]{0,40}[）)]", "", chunk)
+    level: int | None = None
+    for m in _CHUNK.finditer(tail.split("。")[0]):
+        chunk = re.sub(r"[（(][^）)]{0,40}[）)]", "", m.group(0)).strip()
+        after = tail[m.end():m.end() + 1]
         found = _ITEM.findall(chunk)
         if not found:
             if out:
                 break  # a clause with no count ends the list
             continue
-        if len(found) > 1:
-            return []  # two counts in one item: not a plain list
+        if len(found) > 1 or (out and chunk.startswith(_NEW_STATEMENT)):
+            break
         count, approx = found[0]
-        out.append((int(count), bool(approx), chunk.strip().startswith("其中")))
+        out.append((int(count), bool(approx), chunk.startswith("其中")))
+        here = _LEVEL.get(after, 3)
+        level = here if level is None else level
+        if here > level:
+            break
     return out
 
 
