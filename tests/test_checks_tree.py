@@ -24,12 +24,15 @@ TREE = DATA / "checks" / "params"
 # text rules here, so a false alarm on real prose fails this test.
 EXPECTED = {
     "2019/zhuzhou-county-kgxj.yaml": {"TEXT-PLACEHOLDER@总体情况:2019年1月1日至2019年12月31日，我局",
-                                      "BLANK-CELLS@二", "BLANK-CELLS@三"},
+                                      "BLANK-CELLS@二", "BLANK-CELLS@三", "T3-BALANCE@unverified"},
     "2020/zhuzhou-county-kgxj.yaml": {"XY-ITEMS@行政许可"},  # wrong: 8 instead of 8 + 2
     "2023/shanghai-kewei.yaml": set(),
     "2023/suqian-shi.yaml": set(),
     "2024/shanghai-bgt.yaml": set(),
-    "2024/shanghai-kewei.yaml": {"BLANK-CELLS@三", "T3-BALANCE@总计", "TEXT-DONE@总体情况:所有申请均已按要求办理完成",
+    # 四、结转下年度 × 总计 is blank: the balance of the 总计 column cannot be verified (blank is not 0), the
+    # blank cell is the defect
+    "2024/shanghai-kewei.yaml": {"BLANK-CELLS@三", "T3-BALANCE@unverified",
+                                 "TEXT-DONE@总体情况:所有申请均已按要求办理完成",
                                  "REQ-OVERVIEW@topics", "REQ-RECTIFY@rectify",
                                  "XY-INFORCE@行政规范性文件"},  # wrong: 40 + 13 − 0 ≠ 55
     "2024/shuyang-xian.yaml": {"PLAUSIBLE-CORRECTED@行政复议"},
@@ -116,3 +119,16 @@ def test_the_executed_notebook_records_the_wrong_carry(tmp_path: Path) -> None:
     agg = subprocess.run([sys.executable, "-m", "report_kit", "findings", str(tmp_path)], capture_output=True,
                          text=True, cwd=ROOT)
     assert agg.returncode == 0 and "2 errors" in agg.stdout
+
+
+def test_check_reads_the_registry_beside_the_params_tree(tmp_path: Path) -> None:
+    """`report-kit check <root>/<year>/<slug>.yaml` compares the name with ``<root>/agencies.yaml`` exactly."""
+    (tmp_path / "2019").mkdir()
+    shutil.copy(ROOT / "params" / "2019" / "zhuzhou-county-kgxj.yaml", tmp_path / "2019")
+    registry = tmp_path / "agencies.yaml"
+    entry = "agencies:\n  - {{slug: zhuzhou-county-kgxj, name: {}, first_year: 2019}}\n"
+    registry.write_text(entry.format("株洲县经济科技信息化局"), "utf-8")
+    assert "AGENCY-NAME" not in check(str(tmp_path), "--format", "json").stdout
+    registry.write_text(entry.format("株洲县经济和科技信息化局"), "utf-8")  # one character more: not the same name
+    out = check(str(tmp_path), "--format", "json")
+    assert "AGENCY-NAME" in out.stdout and "株洲县经济和科技信息化局" in out.stdout

@@ -68,7 +68,7 @@ def test_fixing_a_blank_cell_shows_the_figure_and_the_resolved_findings(kewei: A
     fixed = _with(kewei, "三", "结转下年度", "总计", 1)
     diff = diff_builds(_build(kewei, tmp_path / "old.ipynb"), _build(fixed, tmp_path / "new.ipynb"))
     assert [(c.label, c.old, c.new) for c in diff.figures] == [("表三 四、结转下年度继续办理 × 总计", "", "1")]
-    assert {f["id"] for f in diff.findings_resolved} == {"T3-BALANCE@总计", "BLANK-CELLS@三"}
+    assert {f["id"] for f in diff.findings_resolved} == {"T3-BALANCE@unverified", "BLANK-CELLS@三"}
     assert diff.findings_new == []
     # the generated prose follows the figure: "未填报" becomes "1件", and nothing else changes
     assert [t.section for t in diff.text] == ["三、收到和处理政府信息公开申请情况"]
@@ -76,16 +76,18 @@ def test_fixing_a_blank_cell_shows_the_figure_and_the_resolved_findings(kewei: A
     assert "结转下年度继续办理[-未填报-]{+1件+}" in text
     assert "表三 四、结转下年度继续办理 × 总计: （空白） → 1" in text
     assert "Findings: 2 resolved, 0 new, 0 changed" in text
-    assert "  - [错误] T3-BALANCE@总计" in text
+    assert "  - [警告] BLANK-CELLS@三" in text
     assert "999" not in text  # review cells are not the published report
 
 
 def test_a_new_error_and_a_changed_finding(kewei: AgencyYear, tmp_path: Path) -> None:
-    worse = _with(kewei, "三", "本年新收", "总计", 35)  # 一 + 二 = 37 now
-    diff = diff_builds(_build(kewei, tmp_path / "old.ipynb"), _build(worse, tmp_path / "new.ipynb"))
-    assert [(c.old, c.new) for c in diff.figures] == [("34", "35")]
+    filled = _with(kewei, "三", "结转下年度", "总计", 1)  # 34 + 2 = 35 + 1
+    bad = _with(filled, "三", "本年新收", "总计", 35)  # 一 + 二 = 37 now
+    worse = _with(filled, "三", "本年新收", "总计", 36)  # 38
+    diff = diff_builds(_build(bad, tmp_path / "old.ipynb"), _build(worse, tmp_path / "new.ipynb"))
+    assert [(c.old, c.new) for c in diff.figures] == [("35", "36")]
     changed = {b["id"]: (a["expected"], b["expected"]) for a, b in diff.findings_changed}
-    assert changed["T3-BALANCE@总计"] == ("36", "37")
+    assert changed["T3-BALANCE@总计"] == ("37", "38")
     assert "      was: [错误] T3-BALANCE@总计" in format_diff(diff)
 
 

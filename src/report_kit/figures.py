@@ -132,5 +132,76 @@ def carry_over(ay: AgencyYear, previous: AgencyYear | None) -> list[tuple[Column
             for col in t.columns if col.key in shared]
 
 
-__all__ = ["Applications", "applicant_sum", "applications", "carried_out", "carry_over", "case_groups", "case_sum",
-           "outcome_groups", "percent", "reviews_and_lawsuits", "total", "total_column"]
+@dataclass(frozen=True)
+class Reading:
+    """A figure as the tables give it, blanks never taken as 0: the sum of the filled addends (``known``) and how
+    many addends were blank. Counts are never negative, so with blanks the figure is at least ``known``."""
+
+    known: int | None  # sum of the filled addends; None when every addend is blank
+    blanks: int  # addends left blank
+    source: str  # "总计" (the total column) or "各申请人列之和" (the applicant columns, 总计 being blank)
+
+    @property
+    def exact(self) -> int | None:
+        """The figure when nothing was blank, else None."""
+        return self.known if self.blanks == 0 else None
+
+    def contradicts(self, said: int) -> bool:
+        """True when ``said`` cannot be the figure: it differs from the exact figure, or is below the known part."""
+        if self.known is None:
+            return False
+        return said != self.known if self.blanks == 0 else said < self.known
+
+    def __add__(self, other: Reading) -> Reading:
+        known = None if self.known is None and other.known is None else (self.known or 0) + (other.known or 0)
+        source = self.source if self.source == other.source else APPLICANT_SUM
+        return Reading(known, self.blanks + other.blanks, source)
+
+
+TOTAL = "总计"
+APPLICANT_SUM = "各申请人列之和"
+
+
+def row_reading(ay: AgencyYear, row_key: str) -> Reading:
+    """A row of table 三 as a figure: its 总计 when filled, else the sum of its applicant columns (blanks counted)."""
+    t = ay.fmt.table(APPLICATIONS)
+    value = total(ay, APPLICATIONS, row_key)
+    if value is not None:
+        return Reading(int(value), 0, TOTAL)
+    parts = [ay.get(APPLICATIONS, row_key, c.key) for c in t.columns if not c.total]
+    filled = [int(p) for p in parts if p is not None]
+    return Reading(sum(filled) if filled else None, len(parts) - len(filled), APPLICANT_SUM)
+
+
+def outcome_readings(ay: AgencyYear) -> list[tuple[str, Reading]]:
+    """Table 三's outcomes （一）…（六） by name with the figure the tables hold (``row_reading`` of each item)."""
+    t = ay.fmt.table(APPLICATIONS)
+    group = t.parent_of(t.key_of("handled_total"))
+    out: list[tuple[str, Reading]] = []
+    for item in group.children if group else ():
+        if item.role == "handled_total":
+            continue
+        readings = [row_reading(ay, r.key) for r, _ in item.walk() if r.key]
+        summed = readings[0]
+        for r in readings[1:]:
+            summed = summed + r
+        out.append((item.label.split("（")[0], summed))
+    return out
+
+
+def application_readings(ay: AgencyYear) -> dict[str, Reading]:
+    """Table 三's balance figures by role (new, carried_in, handled_total, carried_out) as ``row_reading``s."""
+    t = ay.fmt.table(APPLICATIONS)
+    return {role: row_reading(ay, t.key_of(role)) for role in ("new", "carried_in", "handled_total", "carried_out")}
+
+
+def share_tolerance(stated: str) -> float:
+    """How far (percentage points) a printed share may be from the exact one and still be correctly rounded (or
+    cut) at the precision it is printed with: 0.1 point, or half a unit of its last digit when that is larger."""
+    decimals = len(stated.partition(".")[2])
+    return max(0.1, 0.5 * 10 ** -decimals + 1e-9)
+
+
+__all__ = ["Applications", "Reading", "applicant_sum", "application_readings", "applications", "carried_out",
+           "carry_over", "case_groups", "case_sum", "outcome_groups", "outcome_readings", "percent",
+           "reviews_and_lawsuits", "row_reading", "share_tolerance", "total", "total_column"]

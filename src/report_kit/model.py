@@ -179,6 +179,9 @@ class AgencyYear:
     narrative: Mapping[str, bool | str] = field(default_factory=dict)
     acknowledged: Mapping[str, str] = field(default_factory=dict)
     source: str | None = None  # the params file it came from, for messages
+    # fields guessed rather than read (e.g. body/level from the agency's name on import): field name → one-line
+    # reason; findings that rest on an inferred field are warnings, never errors
+    inferred: Mapping[str, str] = field(default_factory=dict)
 
     def get(self, table: str, row: str, col: str) -> Number | None:
         return self.tables[table][row][col]

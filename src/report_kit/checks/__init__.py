@@ -8,12 +8,17 @@ with stable ids (``rule@location``) that survive re-runs and edits elsewhere in 
 from report_kit.checks import (  # noqa: F401  (importing a module registers its rules)
     _crossyear,
     _document,
+    _identity,
     _plausible,
     _requirements,
+    _structure,
     _tables,
     _text,
+    _text_arith,
+    _text_claims,
     _text_tables,
 )
+from report_kit.checks._context import Context, Document
 from report_kit.checks._core import (
     RULES,
     Finding,
@@ -30,6 +35,8 @@ from report_kit.checks._html import findings_html
 
 __all__ = [
     "RULES",
+    "Context",
+    "Document",
     "Finding",
     "Rule",
     "check_path",

@@ -11,6 +11,7 @@ from report_kit.figures import percent
 if TYPE_CHECKING:
     import pandas as pd
 
+    from report_kit.checks._context import Context
     from report_kit.model import AgencyYear
 
 Severity = Literal["error", "warning", "info"]
@@ -32,13 +33,22 @@ class Finding:
     actual: str | None = None
     key: str = ""  # stable location key inside the rule (column, row …)
     acknowledged: str | None = None  # the reviewer's reason, when acknowledged in params
+    quote: str | None = None  # the sentence or cell as written, for a reviewer to find it
+
+    @property
+    def unverified(self) -> bool:
+        """An info saying the rule could not be evaluated (its inputs are blank or missing)."""
+        return self.severity == "info" and self.key == UNVERIFIED
 
     @property
     def id(self) -> str:
         return f"{self.rule}@{self.key}" if self.key else self.rule
 
 
-Check = Callable[["AgencyYear", "AgencyYear | None"], Iterable[Finding]]
+# the key of a rule's one "could not be verified" info (inputs blank or missing): said once per rule
+UNVERIFIED = "unverified"
+
+Check = Callable[..., Iterable[Finding]]  # (ay, previous) or, registered with context=True, (ay, previous, context)
 
 
 @dataclass(frozen=True)
@@ -48,18 +58,20 @@ class Rule:
     title: str  # Chinese name of the rule
     formula: str  # what it computes, in the form's own terms
     func: Check
+    context: bool = False  # the rule also reads the Context (registry, deadline rules, imported document)
 
 
 RULES: dict[str, Rule] = {}
 
 
-def rule(rule_id: str, severity: Severity, title: str, formula: str) -> Callable[[Check], Check]:
-    """Register a check function under a rule id."""
+def rule(rule_id: str, severity: Severity, title: str, formula: str,
+         context: bool = False) -> Callable[[Check], Check]:
+    """Register a check function under a rule id (``context``: it takes a third argument, the Context)."""
 
     def wrap(func: Check) -> Check:
         if rule_id in RULES:
             raise ValueError(f"rule {rule_id} registered twice")
-        RULES[rule_id] = Rule(rule_id, severity, title, formula, func)
+        RULES[rule_id] = Rule(rule_id, severity, title, formula, func, context)
         return func
 
     return wrap
@@ -72,11 +84,18 @@ def _stale(ay: AgencyYear, previous: AgencyYear | None) -> Iterable[Finding]:
     return ()  # produced by run_checks, which alone sees every other rule's findings
 
 
-def run_checks(ay: AgencyYear, previous: AgencyYear | None = None) -> list[Finding]:
-    """Every rule applied to one agency-year; sorted by section order, severity, rule and key."""
+def run_checks(ay: AgencyYear, previous: AgencyYear | None = None, context: Context | None = None) -> list[Finding]:
+    """Every rule applied to one agency-year; sorted by section order, severity, rule and key.
+
+    ``context`` carries what some rules read beyond the figures (the agency registry, local deadline rules, the
+    imported document's title and headings); without it those rules use what the agency-year itself says.
+    """
+    from report_kit.checks._context import Context
+
+    ctx = context if context is not None else Context()
     found: list[Finding] = []
     for r in RULES.values():
-        found.extend(r.func(ay, previous))
+        found.extend(r.func(ay, previous, ctx) if r.context else r.func(ay, previous))
     found = [replace(f, acknowledged=ay.acknowledged.get(f.id)) for f in found]
     live = {f.id for f in found}
     found.extend(

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from report_kit import discovery, identity
 from report_kit._notebooks import notebook_json
+from report_kit.checks._context import Context
 from report_kit.checks._core import Finding, run_checks
 from report_kit.errors import BuildReadError, ReportKitError
 from report_kit.model import AgencyYear
@@ -48,8 +49,9 @@ def _trees(files: list[Path]) -> Iterator[tuple[Path | None, list[Path]]]:
     yield from groups.items()
 
 
-def check_files(paths: Iterable[Path]) -> Iterator[FileResult]:
-    """Every rule on every params file, with the previous year's params when present beside it.
+def check_files(paths: Iterable[Path], contexts: Callable[[Path], Context] | None = None) -> Iterator[FileResult]:
+    """Every rule on every params file, with the previous year's params when present beside it; ``contexts`` gives
+    the Context of a params file (its registry), when the caller knows one.
 
     Files of one params tree are checked together, as `build` sees them: place, duplicates and the registry.
     """
@@ -87,7 +89,7 @@ def check_files(paths: Iterable[Path]) -> Iterator[FileResult]:
                     yield FileResult(path, e.ay, error=f"{path}: the previous year's params cannot be used, so "
                                                        f"the cross-year rules cannot run:\n{exc}")
                     continue
-        yield FileResult(path, e.ay, run_checks(e.ay, previous))
+        yield FileResult(path, e.ay, run_checks(e.ay, previous, contexts(path) if contexts else None))
 
 
 def recorded_findings(root: Path, skipped: list[str] | None = None) -> Iterator[tuple[Path, dict[str, Any]]]:

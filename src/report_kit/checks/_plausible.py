@@ -12,23 +12,43 @@ from report_kit.checks._core import Finding, rate, rule
 if TYPE_CHECKING:
     from report_kit.model import AgencyYear
 
+LEVEL_NAMES = {"county": "县级", "township": "乡镇级"}
+
+
 @rule("LEVEL-RULES", "warning", "无权制定规章",
-      "县级及以下机关（含县级政府部门、乡镇、街道）不能制定规章，表二“规章”应为0")
+      "县级及以下机关（县级人民政府及其部门、乡镇、街道）不能制定规章（只有省级和设区的市级人民政府可以），"
+      "表二“规章”一行各项均应为0；机关层级由名称推断时同样只作警告")
 def level_rules(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
-    if ay.level not in ("county", "township"):
+    if ay.level not in LEVEL_NAMES:
         return
     t = ay.fmt.table("二")
+    guessed = f"（{ay.inferred['level']}）" if "level" in ay.inferred else ""
     for rk, row in t.figure_rows():
         if row.role != "rules":
             continue
-        made_col = t.column_by_role(rk, "made")
-        if made_col is None:
+        filled = [(c.label, v) for c in t.columns_of(rk) if (v := ay.get("二", rk, c.key))]
+        if filled:
+            said = "、".join(f"{label}{v}" for label, v in filled)
+            yield Finding("LEVEL-RULES", "warning", "二", f"表二 {t.row_label(rk)}",
+                          f"{LEVEL_NAMES[ay.level]}机关{guessed}无权制定规章，但表二“{row.label}”填有{said}，"  # type: ignore[index]
+                          "请核实（可能误填了上级规章或规范性文件）。",
+                          expected="0", actual=said, key=rk, quote=f"{row.label} | {said}")
+
+
+@rule("T2-NORMATIVE", "warning", "规范性文件未公开",
+      "2019格式：规范性文件须公开方能生效，本年新制作数量应不大于本年新公开数量")
+def normative_unpublished(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
+    t = ay.fmt.table("二")
+    for rk, row in t.figure_rows():
+        made, pub = t.column_by_role(rk, "made"), t.column_by_role(rk, "published")
+        if row.role != "normative" or made is None or pub is None:
             continue
-        v = ay.get("二", rk, made_col.key)
-        if v:
-            yield Finding("LEVEL-RULES", "warning", "二", f"表二 {t.row_label(rk)} × {made_col.label}",
-                          f"县级及以下机关无权制定规章，但表二“{row.label}”{made_col.label}为{v}，请核实。",
-                          expected="0", actual=str(v), key=rk)
+        m, p = ay.get("二", rk, made.key), ay.get("二", rk, pub.key)
+        if m is not None and p is not None and m > p:
+            yield Finding("T2-NORMATIVE", "warning", "二", f"表二 {t.row_label(rk)}",
+                          f"表二“{row.label}”本年新制作{m}件，新公开{p}件；规范性文件须公开方能生效，"
+                          "请核实是否有未公开的规范性文件或误填了其他公文的数量。",
+                          expected=f"≤ {p}", actual=str(m), key=rk, quote=f"{row.label} | {m} | {p}")
 
 
 @rule("T2-GAP", "info", "制作与公开差距", "2019格式：本年新制作数量远大于本年新公开数量（≥ 2倍且相差3件以上）")
@@ -36,8 +56,8 @@ def made_vs_published(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[F
     t = ay.fmt.table("二")
     for rk, row in t.figure_rows():
         made, pub = t.column_by_role(rk, "made"), t.column_by_role(rk, "published")
-        if made is None or pub is None:
-            continue
+        if made is None or pub is None or row.role == "normative":
+            continue  # 规范性文件: T2-NORMATIVE says it (they must be published)
         m, p = ay.get("二", rk, made.key), ay.get("二", rk, pub.key)
         if m is not None and p is not None and m >= 2 * p and m - p >= 3:
             yield Finding("T2-GAP", "info", "二", f"表二 {t.row_label(rk)}",

@@ -23,7 +23,8 @@ def fee_statement(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Findi
     section = ay.fmt.requiring("fee_statement")
     if section is None or ay.fee_charged is not None:
         return  # a fee figure in params makes the narrative state it
-    if not FEE_WORDS.search(ay.text.get(section.key) or ""):
+    text = ay.text.get(section.key) or ""
+    if text.strip() and not FEE_WORDS.search(text):  # an empty section: TEXT-EMPTY says it
         yield Finding("REQ-FEE", "warning", section.num, section.title,
                       f"{ay.fmt.id}年版格式要求在第{section.num}部分说明信息处理费的收取情况，"
                       "本报告未说明（可在参数 facts.fee 中填写）。",

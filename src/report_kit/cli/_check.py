@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
 from report_kit._terminal import echo, echo_json
-from report_kit.checks import RULES, failing, findings_to_records
+from report_kit.checks import RULES, Context, failing, findings_to_records
 from report_kit.checks._files import check_files, recorded_findings
 from report_kit.errors import ReportKitError
 
@@ -31,8 +32,28 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     f.set_defaults(func=findings)
 
 
+def registry_contexts() -> Callable[[Path], Context]:
+    """The Context of a params file ``<root>/<year>/<slug>.yaml``: the registry ``<root>/agencies.yaml`` when there is
+    one (the agency's registered name, kind of body, level and deadline), loaded once per root."""
+    from report_kit.registry import load_registry_with_rules
+
+    cache: dict[Path, Context] = {}
+
+    def context(path: Path) -> Context:
+        registry = path.resolve().parent.parent / "agencies.yaml"
+        if registry not in cache:
+            if registry.is_file():
+                agencies, rules = load_registry_with_rules(registry)
+                cache[registry] = Context(registry=agencies, deadline_rules=rules, registry_path=str(registry))
+            else:
+                cache[registry] = Context()
+        return cache[registry]
+
+    return context
+
+
 def check(args: argparse.Namespace) -> int:
-    results = list(check_files(args.paths))
+    results = list(check_files(args.paths, registry_contexts()))
     if not results:
         raise ReportKitError(f"no params files in {', '.join(map(str, args.paths))}")
     bad = 0

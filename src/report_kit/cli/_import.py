@@ -51,20 +51,18 @@ def run_import(args: argparse.Namespace) -> int:
 
 def run_audit(args: argparse.Namespace) -> int:
     from report_kit.importers._audit import audit, audit_html, note_lines, summary  # pandas: only when auditing
+    from report_kit.importers._verdict import verdict_lines
+    from report_kit.registry import load_registry_with_rules
 
-    audits = audit(expand(args.files))
+    # the registry where `build` reads it: a document named <year>-<slug>.* is checked against its entry
+    registry_path = Path("params") / "agencies.yaml"
+    registry, rules = load_registry_with_rules(registry_path) if registry_path.is_file() else (None, ())
+    audits = audit(expand(args.files), registry, rules, registry_path if registry is not None else None)
     for a in audits:
-        if a.error:
-            echo(f"error: {a.error}")
-            continue
-        assert a.imported is not None
-        echo(f"== {a.path}: {a.imported.ay.title} ({a.imported.ay.fmt.id} format)"
-              + (f", compared with {a.previous.name}" if a.previous else ""))
-        for line in note_lines(a.imported.notes, a.path):
+        notes = note_lines(a.imported.notes, a.path) if a.imported else []
+        for line in verdict_lines(a, notes):
             echo(line)
-        for f in a.findings:
-            if f.severity != "info":
-                echo(f"{a.path}: {f.severity}: {f.id}: {f.location}: {f.message}")
+        echo()
     table = summary(audits)
     echo()
     echo(table.drop(columns="unreadable").to_string(index=False))

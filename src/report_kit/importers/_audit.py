@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,8 +10,11 @@ import pandas as pd
 from jinja2 import Environment
 
 from report_kit.checks import Finding, findings_html, run_checks
+from report_kit.checks._context import Registered
+from report_kit.deadlines import LocalRule
 from report_kit.errors import SourceDocumentError
 from report_kit.importers import Imported, Note, import_document
+from report_kit.importers._facts import context_for
 from report_kit.importers._labels import norm
 
 
@@ -28,8 +31,10 @@ class Audit:
         return own + sum(1 for n in (self.imported.notes if self.imported else ()) if n.severity == severity)
 
 
-def audit(paths: Iterable[Path]) -> list[Audit]:
-    """Import every document; reports of the same agency in consecutive years get the cross-year rules."""
+def audit(paths: Iterable[Path], registry: Mapping[str, Registered] | None = None,
+          rules: tuple[LocalRule, ...] = (), registry_path: Path | None = None) -> list[Audit]:
+    """Import every document; reports of the same agency in consecutive years get the cross-year rules. With a
+    ``registry`` (slug → entry), a document whose file name is a registered slug is checked against that entry."""
     imported: list[Imported | tuple[Path, str]] = []
     for path in paths:
         try:
@@ -43,7 +48,8 @@ def audit(paths: Iterable[Path]) -> list[Audit]:
             out.append(Audit(item[0], error=item[1]))
             continue
         prev = by_agency.get((norm(item.ay.agency), item.ay.year - 1))
-        findings = run_checks(item.ay, prev.ay if prev else None)
+        context = context_for(item.path, item.ay.fmt.id, registry, rules, registry_path)
+        findings = run_checks(item.ay, prev.ay if prev else None, context)
         out.append(Audit(item.path, item, tuple(findings), previous=prev.path if prev else None))
     return out
 
