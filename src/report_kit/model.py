@@ -179,6 +179,9 @@ class AgencyYear:
     narrative: Mapping[str, bool | str] = field(default_factory=dict)
     acknowledged: Mapping[str, str] = field(default_factory=dict)
     source: str | None = None  # the params file it came from, for messages
+    # fields that were not stated but inferred (by the importer, from the agency's name): field name → one-line
+    # reason. Rules resting on an inferred field report warnings, never errors.
+    inferred: Mapping[str, str] = field(default_factory=dict)
 
     def get(self, table: str, row: str, col: str) -> Number | None:
         return self.tables[table][row][col]

@@ -31,7 +31,15 @@ from report_kit.importers._records import (
     html_records,
     text_records,
 )
-from report_kit.importers._sections import Layout, find_layout, looks_wrapped, prose, published_of, title_of
+from report_kit.importers._sections import (
+    Layout,
+    find_layout,
+    looks_wrapped,
+    prose,
+    published_of,
+    table_regions,
+    title_of,
+)
 from report_kit.importers._tables import Cells, Note, detect_format, read_table2, read_table3, read_table4
 from report_kit.model import SLUG_RE, AgencyYear
 
@@ -237,15 +245,24 @@ def import_document(path: str | Path, slug: str | None = None, year: int | None 
     fmt = get_format(fid)
     layout = find_layout(records, fmt)
     cells = Cells(fmt)
+    regions = table_regions(records, fmt, layout)
     for section in fmt.sections:
         if section.table is None:
             continue
-        region = layout.sections.get(section.key)
-        if region is None:
-            notes.append(Note("error", None, section.title, "section heading not found; its table was looked for "
-                                                            "in the whole document"))
-            region = tuple(records)
-        READERS[fmt.table(section.table).shape](cells, region)
+        table = fmt.table(section.table)
+        if section.table not in regions:
+            # never the whole document: figures there belong to other tables (issue 14: table 四 from 二)
+            n = sum(1 for _ in table.cells())
+            notes.append(Note("error", None, f"表{section.table}", f"neither the heading “{section.title}” nor the "
+                                                                  f"table's own header was found; its {n} cells are "
+                                                                  "blank", scope=(section.table,)))
+            continue
+        region, how = regions[section.table]
+        if how == "header":
+            notes.append(Note("warning", region[0].line, section.title, f"heading not found; table {section.table} "
+                                                                        "was read from its own header on",
+                              region[0].text))
+        READERS[table.shape](cells, region)
     notes.extend(cells.notes)
 
     wrapped = kind == "text" and looks_wrapped(records)

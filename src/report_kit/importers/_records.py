@@ -24,7 +24,8 @@ MAX_TABLE_DEPTH = 8  # layout tables inside layout tables; real pages nest two o
 
 # [^\[\]]*, not [^\]]*: unclosed "[bookmark:" repeated would rescan the rest of the line from each one
 WORD_ARTEFACT = re.compile(r"\[bookmark:[^\[\]]*\]|\[image:[^\[\]]*\]|\[footnoteRef:[^\[\]]*\]")
-_PAGE_FOOTER = re.compile(r"^\s*[—–-]\s*\d+\s*[—–-]\s*$|^\s*第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?\s*$")
+_PAGE_FOOTER = re.compile(r"^\s*[—–-]\s*\d+\s*[—–-]\s*$|^\s*第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?\s*$"
+                          r"|^\s*P\.\s*\d+\s*$")  # flipbooks print "P. 9" on every page
 # possessive: "|---" and a long run of spaces would otherwise split the spaces between two \s* in n² ways
 _MD_RULE = re.compile(r"^\s*+\|?\s*+:?-{3,}+:?\s*+(?:\|\s*+:?-{3,}+:?\s*+)*+\|?\s*+$")
 
@@ -36,6 +37,7 @@ class Record:
     line: int  # 1-based line in a text file; paragraph or row number in a docx/html
     cells: tuple[str, ...]
     row: bool
+    joined: bool = False  # a row put together from one-cell lines (see _layouts.regroup), not a table's own row
 
     @property
     def text(self) -> str:
@@ -54,17 +56,33 @@ def _clean(text: str) -> str:
 # ------------------------------------------------------------------------------------------- text
 
 
+def _closes_cells(text: str) -> bool:
+    """True when the text writes every cell followed by "|" ("规章 | 0 | 0 | 0 |", as page copies do): a
+    final "|" then closes the last cell; otherwise it opens an empty last cell ("行政许可 | 8 | 2 | ")."""
+    rows = ends = 0
+    for raw in text.splitlines():
+        line = raw.strip()
+        if "|" in line and not line.startswith("|") and line.replace("|", "").strip():
+            rows += 1
+            ends += line.endswith("|")
+    return rows > 0 and ends >= 0.8 * rows
+
+
 def text_records(text: str) -> list[Record]:
     """Plain text: Word's export (a table cell per tab-indented line, rows split by blank lines),
-    `|`-separated rows (web pages, markdown) and paragraphs, possibly mixed in one file."""
-    out: list[Record] = []
+    `|`-separated rows (web pages, markdown), one cell per line (page copies) and paragraphs, possibly
+    mixed in one file. One-cell lines are joined into rows by ``_layouts.regroup``."""
+    from report_kit.importers._layouts import Token, regroup
+
+    out: list[Token] = []
     word_row: list[str] = []
     word_start = 0
+    closing = _closes_cells(text)
 
     def flush() -> None:
         nonlocal word_row
         if word_row:
-            out.append(Record(word_start, tuple(word_row), True))
+            out.append(Token(Record(word_start, tuple(word_row), True)))
             word_row = []
 
     for n, raw in enumerate(text.splitlines(), 1):
@@ -77,15 +95,23 @@ def text_records(text: str) -> list[Record]:
         line = _clean(raw)
         if not line or _PAGE_FOOTER.match(line) or _MD_RULE.match(line):
             continue
-        if "|" in line:
-            cells = [c.strip() for c in line.split("|")]
-            if line.startswith("|"):  # markdown: "| a | b |"; otherwise a trailing "|" ends an empty last cell
-                cells = cells[1:-1] if line.endswith("|") and len(cells) > 2 else cells[1:]
-            out.append(Record(n, tuple(cells), True))
+        if "|" not in line:
+            out.append(Token(Record(n, (line,), False)))
+            continue
+        if not line.replace("|", "").strip():  # a lone "|" is an empty cell; "||||" empty cells of unknown number
+            out.append(Token(None, "empty" if line.count("|") == 1 else "gap"))
+            continue
+        cells = [c.strip() for c in line.split("|")]
+        if line.startswith("|"):  # markdown: "| a | b |"
+            cells = cells[1:-1] if line.endswith("|") and len(cells) > 2 else cells[1:]
+        elif closing and line.endswith("|"):  # "a | b |": the last "|" closes cell b (page copies write "cell |")
+            cells = cells[:-1]
+        if len(cells) == 1:
+            out.append(Token(Record(n, (cells[0],), False), cell=True))
         else:
-            out.append(Record(n, (line,), False))
+            out.append(Token(Record(n, tuple(cells), True)))
     flush()
-    return out
+    return regroup(out)
 
 
 # ------------------------------------------------------------------------------------------- docx
