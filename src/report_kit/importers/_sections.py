@@ -16,11 +16,6 @@ from report_kit.importers._records import Record
 from report_kit.importers._script import simplified
 
 _NUMBERED = re.compile(r"^#*\s*[一二三四五六七八九十]+\s*[、.．]")
-_REPORT = r"(?:政府|政务)信息公开(?:工作)?(?:年度)?(?:报告|年报)"
-_TITLE = (
-    re.compile(r"(?P<year>(?:19|20)\d{2})年度?(?P<agency>[^\d]{2,60}?)" + _REPORT),
-    re.compile(r"(?P<agency>[^\d]{2,60}?)(?P<year>(?:19|20)\d{2})年度?" + _REPORT),
-)
 _DATE = re.compile(r"^[(（]?((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日[)）]?$"
                    r"|公开日期\|?((?:19|20)\d{2})-(\d{2})-(\d{2})")
 _SENTENCE_END = tuple("。！？；：…”」）)!?;:")
@@ -114,24 +109,6 @@ def table_regions(records: Sequence[Record], fmt: Format, layout: Layout) -> dic
         cut = next((i for i, r in enumerate(region) if _carries(r, others) and not _carries(r, sig[tid])), None)
         out[tid] = (region[:cut] if cut is not None else region, how)
     return out
-
-
-def title_of(records: Sequence[Record]) -> tuple[str | None, int | None, int]:
-    """(agency, year, number of leading records the title took) from the first lines of the document.
-
-    A title may be split over two or three lines ("2024 年上海市科委政府信息公开工作" / "年度报告").
-    """
-    head = [(i, r) for i, r in enumerate(records[:10]) if not r.row]
-    for span in (1, 2, 3):
-        for k in range(len(head) - span + 1):
-            joined = _compact("".join(r.cells[0] for _, r in head[k:k + span])).lstrip("#")
-            for pattern in _TITLE:
-                m = pattern.search(joined)
-                if m:
-                    # a URL or a "source:" prefix is not part of the name
-                    agency = re.sub(r"^[^\u4e00-\u9fff]+", "", m.group("agency")).strip("：:,，")
-                    return agency or None, int(m.group("year")), head[k + span - 1][0] + 1
-    return None, None, 0
 
 
 def published_of(records: Sequence[Record]) -> date | None:
