@@ -40,7 +40,8 @@ __all__ = ["Imported", "Note", "expand", "import_document", "params_path", "writ
 
 # One reader per table shape (blocks: 二, tree: 三, groups: 四).
 READERS = {"blocks": read_table2, "tree": read_table3, "groups": read_table4}
-KINDS = {".docx": "docx", ".html": "html", ".htm": "html", ".shtml": "html", ".txt": "text", ".md": "text"}
+KINDS = {".docx": "docx", ".html": "html", ".htm": "html", ".shtml": "html", ".txt": "text", ".md": "text",
+         ".pdf": "pdf"}
 LEGACY_WORD = {s for s, modern in LEGACY.items() if modern == ".docx"}  # .doc, .wps: read via LibreOffice
 
 
@@ -119,10 +120,9 @@ def read_records(path: Path) -> tuple[list[Record], str, list[Note]]:
             except InputFileError as exc:
                 raise SourceDocumentError(str(exc)) from None
             return docx_records(raw, path), "docx", []
-    if suffix in (".pdf", ".xls", ".xlsx"):
+    if suffix in (".xls", ".xlsx"):
         raise SourceDocumentError(
-            f"{path}: {suffix} is not read directly; save the report as .docx or .html, or extract its text "
-            "(pdftotext -layout) and import the .txt")
+            f"{path}: {suffix} is not read directly; save the report as .docx, .html or .pdf")
     try:
         raw = read_limited(path, MAX_BYTES, what="a published report is far smaller. Is this the right file?")
     except InputFileError as exc:
@@ -130,6 +130,10 @@ def read_records(path: Path) -> tuple[list[Record], str, list[Note]]:
     if not raw:
         raise SourceDocumentError(f"{path}: the file is empty")
     kind = KINDS.get(suffix, "text")
+    if kind == "pdf":
+        from report_kit.importers._pdf import pdf_records
+
+        return pdf_records(raw, path), kind, []
     if kind == "docx":
         return docx_records(raw, path), kind, []
     if raw[:4] == b"PK\x03\x04":
@@ -268,7 +272,7 @@ def import_document(path: str | Path, slug: str | None = None, year: int | None 
         READERS[table.shape](cells, region)
     notes.extend(cells.notes)
 
-    wrapped = kind == "text" and looks_wrapped(records)
+    wrapped = kind in ("text", "pdf") and looks_wrapped(records)
     text = _texts(fmt, layout, agency, title.lines, wrapped, notes)
     found = infer_kind(agency) if "agency" not in inferred else None
     if found is not None:

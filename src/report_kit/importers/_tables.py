@@ -146,7 +146,9 @@ def match_row(labels: Sequence[str], fmt: Format, table_id: str) -> Match:
     for k, cell in candidates:
         if len(k) < _MIN_FRAGMENT or k in idx.parents:
             continue
-        hits = {key for label, key in idx.labels if k in label or label in k}
+        # a piece of a label, or a label with more around it; never a short label inside a longer text
+        # ("其他" inside "其他法律行政止公开", a garbled 2.其他法律行政法规禁止公开)
+        hits = {key for label, key in idx.labels if k in label or (len(label) >= _MIN_FRAGMENT and label in k)}
         if len(hits) == 1:
             return Match(hits.pop(), None, cell)
     return Match(None, None, None)
