@@ -198,8 +198,9 @@ def infer_kind(agency: str) -> Kind:
     name = simplified(_compact(agency))
     places, rest = _places(name)
     if not places:
-        return Kind(None, None, {"body": f"“{agency}” is not a government's name (a department)"}
-                    if rest.endswith(("局", "委", "委员会", "办公室", "办公厅", "厅")) else {})
+        if rest.endswith(("局", "委", "委员会", "办公室", "办公厅", "厅")):
+            return Kind("department", None, {"body": f"“{agency}” is not a government's name (a department)"})
+        return Kind()
     inner = places[-1]
     level, why = _level_of(inner)
     body: str | None

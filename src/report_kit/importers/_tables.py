@@ -34,6 +34,7 @@ class Note:
     # the cells it is about: (table,), (table, row key) or (table, row key, column key); () for none
     scope: tuple[str, ...] = ()
     detail: bool = False  # one of many like it, summed up in one line (listed with --verbose)
+    blank: int = 0  # cells this note leaves blank, for the summary line
 
     def __str__(self) -> str:
         at = f"line {self.line}: " if self.line else ""
@@ -277,9 +278,9 @@ def _missing(cells: Cells, table_id: str, keys: Sequence[str]) -> None:
     """One note per row not found (listed with --verbose); the summary line is the audit's."""
     t = cells.fmt.table(table_id)
     for key in keys:
+        n = len(t.columns_of(key))
         cells.notes.append(Note("error", None, f"表{table_id} {t.row_label(key)}", "row not found in the document; "
-                                f"its {len(t.columns_of(key))} cells left blank", scope=(table_id, key),
-                                detail=True))
+                                f"its {n} cells left blank", scope=(table_id, key), detail=True, blank=n))
 
 
 def read_table2(cells: Cells, records: Iterable[Record]) -> None:
