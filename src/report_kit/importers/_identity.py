@@ -33,8 +33,8 @@ TITLES = (
 # A preamble sentence presenting the report ("现公布区统计局2023年政府信息公开工作年度报告"): its year, never its agency
 REPORT_OF = re.compile(rf"(?:现|特)[^。；;]{{0,40}}?{_YEAR}\s*年度?[^。；;\d]{{0,30}}?"
                        r"(?:年度报告|年度工作报告|工作报告|年报)")
+_NOT_NAMES = {"政府", "政务", "人民政府", "本机关", "我局", "我委", "我单位"}
 _FLIPBOOK_PAGE = re.compile(r"^Page\d+[-—－]")  # "Page 9 - 2020年报_审计局" (spaces already removed)
-_TITLE_DECOR = str.maketrans("", "", "#*《》【】[]")
 # An agency's name as signed under the report: ends with the word for a body
 _SIGNED = ("人民政府", "政府", "办公室", "办公厅", "委员会", "办事处", "管委会", "局", "委", "厅", "署", "院", "中心",
            "办", "镇", "乡", "街道")
@@ -59,7 +59,10 @@ class Title:
 
 
 def _compact(text: str) -> str:
-    return "".join(nfkc(text).split()).translate(_TITLE_DECOR)
+    """The line without spaces and without markdown or brackets around it (quote marks inside stay: a
+    sentence quoting a title is not a title)."""
+    s = "".join(nfkc(text).split()).strip("#*【】[]")
+    return s[1:-1] if s.startswith("《") and s.endswith("》") else s
 
 
 def _match(joined: str) -> tuple[str | None, int | None] | None:
@@ -81,7 +84,10 @@ def _match(joined: str) -> tuple[str | None, int | None] | None:
         if name:
             start, end = m.span(name)
             agency = (joined[start:end] if same and len(joined) == len(plain) else m.group(name)).removesuffix("关于")
-        return agency or None, year
+        if agency in _NOT_NAMES:
+            agency = None  # "政府信息公开工作年度报告" alone: 政府 is part of the title, not a name
+        if agency or year:
+            return agency or None, year
     return None
 
 
