@@ -89,8 +89,12 @@ def main() -> None:
         out = {"error": "the PDF needs more memory than a report may take"}
     except Exception as exc:  # pdfminer raises many kinds on damaged or encrypted files
         name = type(exc).__name__
-        out = {"error": "it is encrypted (password-protected)" if "Password" in name or "Encrypt" in name
-               else f"it cannot be parsed ({name}: {str(exc)[:200]})"}
+        if "Password" in name or "Encrypt" in name:
+            out = {"error": "it is encrypted (password-protected)"}
+        elif "allocate" in str(exc):  # zlib inflating a stream past the address-space limit
+            out = {"error": "the PDF needs more memory than a report may take"}
+        else:
+            out = {"error": f"it cannot be parsed ({name}: {str(exc)[:200]})"}
     sys.stdout.write(json.dumps(out, ensure_ascii=False))
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import re
 import time
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,8 +50,18 @@ class Record:
 _CONTROLS = {c: " " for c in [*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)]}
 
 
+# PDF text layers (Chromium's, WPS's) often map a glyph to a CJK radical code point instead of the character it
+# shows: 人⺠政府 for 人民政府. Kangxi radicals have NFKC equivalents; the supplement's standalone forms are listed.
+_RADICALS = {
+    **{cp: unicodedata.normalize("NFKC", chr(cp)) for cp in range(0x2F00, 0x2FD6)},
+    **{ord(r): c for r, c in zip("⺟⺠⺬⻄⻅⻆⻉⻋⻑⻓⻔⻘⻙⻚⻛⻜⻝⻢⻣⻥⻦⻧⻨⻩⻪⻬⻮⻰⻳",
+                                 "母民示西见角贝车長长门青韦页风飞食马骨鱼鸟卤麦黄黾齐齿龙龟", strict=True)},
+}
+
+
 def _clean(text: str) -> str:
-    return WORD_ARTEFACT.sub("", text).translate(_CONTROLS).replace("\xa0", " ").replace("\u200b", "").strip()
+    return (WORD_ARTEFACT.sub("", text).translate(_CONTROLS).translate(_RADICALS).replace("\xa0", " ")
+            .replace("\u200b", "").strip())
 
 
 # ------------------------------------------------------------------------------------------- text
