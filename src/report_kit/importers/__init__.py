@@ -316,6 +316,9 @@ def write_params(imported: Imported, out_dir: Path, force: bool = False) -> Path
     if target.exists() and not force:
         raise SourceDocumentError(f"{imported.path}: {target} exists; pass --force to replace it")
     text = params_io.dumps(imported.ay)
+    # what the import inferred rather than read stays visible to whoever opens the file (params has no field for it)
+    said = "".join(f"# inferred by import: {name}: {why}\n" for name, why in imported.ay.inferred.items())
+    text = text.replace("\n", "\n" + said, 1) if said else text
     try:
         params_io.loads(text, str(target))
     except ParamsError as exc:

@@ -78,7 +78,8 @@ def note_lines(notes: Sequence[Note], path: Path, verbose: bool = False) -> list
             missing.setdefault(n.scope[0] if n.scope else "", []).append(n)
     for table, found in missing.items():
         cells = sum(n.blank for n in found)
-        lines.append(f"{path}: import error: 表{table}: {len(found)} rows not found in the document, their {cells} "
+        rows = f"{len(found)} row{'s' if len(found) != 1 else ''}"
+        lines.append(f"{path}: import error: 表{table}: {rows} not found in the document, their {cells} "
                      "cells left blank (--verbose lists them)")
     placed = sum(1 for n in notes if n.severity == "info" and "form's row order" in n.message)
     if placed:
