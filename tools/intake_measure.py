@@ -13,7 +13,10 @@ are refused without --year (the title must give it) and the agency, body and lev
 from __future__ import annotations
 
 import argparse
+import shutil
+import subprocess
 import sys
+import tempfile
 import warnings
 from collections import Counter
 from pathlib import Path
@@ -21,7 +24,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.real_support import CLASSES, expected, index, run, source_of  # noqa: E402
+from tests.real_support import CLASSES, expected, index, run, score, source_of  # noqa: E402
+
+from report_kit.errors import SourceDocumentError  # noqa: E402
+from report_kit.importers import import_document  # noqa: E402
 
 HEAD = {"right": "right", "blank_right": "blank ok", "blank_noted": "blank+note", "blank_silent": "blank silent",
         "wrong": "wrong", "invented": "invented"}
@@ -48,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         total: Counter[str] = Counter()
         meta: list[str] = []
         no_year = 0
+        names: Counter[str] = Counter()
         for entry in index():
             if entry["split"] != split:
                 continue
@@ -68,19 +75,37 @@ def main(argv: list[str] | None = None) -> int:
                 got = (ay.agency, ay.body, ay.level)
                 want = (exp["agency"], exp["body"], exp["level"])
                 mark = "" if got == want else "   ≠ expected " + repr(want)
+                names["agency " + ("right" if ay.agency == exp["agency"] else "none" if "agency" in ay.inferred
+                                   else "other")] += 1
+                names["level " + ("right" if ay.level == exp["level"] and ay.level else "not inferred"
+                                  if ay.level is None else "WRONG")] += 1
                 meta.append(f"  {entry['id']}: agency {ay.agency!r} body {ay.body} level {ay.level}"
                             f" inferred {sorted(getattr(ay, 'inferred', {}))}{mark}")
             if args.verbose:
                 for p in sc.problems:
                     meta.append(f"    {entry['id']}: {p}")
+            if entry.get("external") and shutil.which("pdftotext"):
+                # the same PDF as its text is often passed around: pdftotext with and without -layout
+                for flags, name in ((["-layout"], "pdftotext -layout"), ([], "pdftotext (raw)")):
+                    with tempfile.TemporaryDirectory() as tmp:
+                        txt = Path(tmp) / "report.txt"
+                        subprocess.run(["pdftotext", *flags, str(source_of(entry)), str(txt)], check=True)
+                        try:
+                            text_score = score(entry["id"], import_document(txt, year=entry["year"]))
+                        except SourceDocumentError as exc:
+                            text_score = score(entry["id"], str(exc))
+                    by_layout.setdefault(name, Counter()).update(text_score.counts)
+                    reports[name] += 1
             unyeared, _ = run(entry, with_year=False)
             no_year += bool(unyeared.refused)
             if sc.counts["wrong"] or sc.counts["invented"]:
                 status = 1
-        rows = dict(sorted((k, v) for k, v in by_layout.items() if k != "(total)"))
+        rows = dict(sorted((k, v) for k, v in by_layout.items() if k != "(total)" and not k.startswith("pdftotext")))
+        rows |= {k: v for k, v in by_layout.items() if k.startswith("pdftotext")}
         rows["(total)"] = by_layout.get("(total)", Counter())
         print("\n".join(table(f"== {split}: cells per layout (year given)", rows, reports)))
         print(f"refused without --year: {no_year} of {reports['(total)']}")
+        print("names: " + ", ".join(f"{k} {v}" for k, v in sorted(names.items())))
         print("\n".join(meta))
         print()
     return status
