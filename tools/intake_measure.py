@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
         reports: Counter[str] = Counter()
         total: Counter[str] = Counter()
         meta: list[str] = []
-        no_year = 0
+        no_year = refused = 0
         names: Counter[str] = Counter()
         for entry in index():
             if entry["split"] != split:
@@ -68,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
                 reports[lay] += 1
             total.update(sc.counts)
             exp = expected(entry["id"])
+            refused += bool(sc.refused)
             if sc.refused:
                 meta.append(f"  {entry['id']}: REFUSED: {sc.refused[:150]}")
             elif imported is not None:
@@ -104,6 +105,10 @@ def main(argv: list[str] | None = None) -> int:
         rows |= {k: v for k, v in by_layout.items() if k.startswith("pdftotext")}
         rows["(total)"] = by_layout.get("(total)", Counter())
         print("\n".join(table(f"== {split}: cells per layout (year given)", rows, reports)))
+        t = rows["(total)"]
+        print(f"summary: right {t['right']}, wrong {t['wrong'] + t['invented']} (invented {t['invented']}),"
+              f" missed-blank {t['blank_noted'] + t['blank_silent']} (no note {t['blank_silent']}),"
+              f" refused {refused} report(s)")
         print(f"refused without --year: {no_year} of {reports['(total)']}")
         print("names: " + ", ".join(f"{k} {v}" for k, v in sorted(names.items())))
         print("\n".join(meta))
