@@ -23,6 +23,7 @@ from report_kit.convert import LEGACY, converted
 from report_kit.errors import InputFileError, ParamsError, SourceDocumentError
 from report_kit.files import atomic_write_text
 from report_kit.formats import Format, available, format_for_year, get_format
+from report_kit.importers._identity import Title, infer_kind, signed_agency, title_of, year_in_preamble
 from report_kit.importers._records import (
     MAX_BYTES,
     WORD_ARTEFACT,
@@ -31,7 +32,7 @@ from report_kit.importers._records import (
     html_records,
     text_records,
 )
-from report_kit.importers._sections import Layout, find_layout, looks_wrapped, prose, published_of, title_of
+from report_kit.importers._sections import Layout, find_layout, looks_wrapped, prose, published_of, table_regions
 from report_kit.importers._tables import Cells, Note, detect_format, read_table2, read_table3, read_table4
 from report_kit.model import SLUG_RE, AgencyYear
 
@@ -39,7 +40,8 @@ __all__ = ["Imported", "Note", "expand", "import_document", "params_path", "writ
 
 # One reader per table shape (blocks: 二, tree: 三, groups: 四).
 READERS = {"blocks": read_table2, "tree": read_table3, "groups": read_table4}
-KINDS = {".docx": "docx", ".html": "html", ".htm": "html", ".shtml": "html", ".txt": "text", ".md": "text"}
+KINDS = {".docx": "docx", ".html": "html", ".htm": "html", ".shtml": "html", ".txt": "text", ".md": "text",
+         ".pdf": "pdf"}
 LEGACY_WORD = {s for s, modern in LEGACY.items() if modern == ".docx"}  # .doc, .wps: read via LibreOffice
 
 
@@ -118,10 +120,9 @@ def read_records(path: Path) -> tuple[list[Record], str, list[Note]]:
             except InputFileError as exc:
                 raise SourceDocumentError(str(exc)) from None
             return docx_records(raw, path), "docx", []
-    if suffix in (".pdf", ".xls", ".xlsx"):
+    if suffix in (".xls", ".xlsx"):
         raise SourceDocumentError(
-            f"{path}: {suffix} is not read directly; save the report as .docx or .html, or extract its text "
-            "(pdftotext -layout) and import the .txt")
+            f"{path}: {suffix} is not read directly; save the report as .docx, .html or .pdf")
     try:
         raw = read_limited(path, MAX_BYTES, what="a published report is far smaller. Is this the right file?")
     except InputFileError as exc:
@@ -129,6 +130,10 @@ def read_records(path: Path) -> tuple[list[Record], str, list[Note]]:
     if not raw:
         raise SourceDocumentError(f"{path}: the file is empty")
     kind = KINDS.get(suffix, "text")
+    if kind == "pdf":
+        from report_kit.importers._pdf import pdf_records
+
+        return pdf_records(raw, path), kind, []
     if kind == "docx":
         return docx_records(raw, path), kind, []
     if raw[:4] == b"PK\x03\x04":
@@ -210,15 +215,26 @@ def _texts(fmt: Format, layout: Layout, agency: str, title_len: int, wrapped: bo
     return text
 
 
-def import_document(path: str | Path, slug: str | None = None, year: int | None = None) -> Imported:
-    """Read one published report into an AgencyYear; figures that cannot be read are blank and noted."""
+def import_document(path: str | Path, slug: str | None = None, year: int | None = None,
+                    agency: str | None = None) -> Imported:
+    """Read one published report into an AgencyYear; figures that cannot be read are blank and noted.
+
+    ``year`` and ``agency`` stand for what the title would say (a document whose title was lost)."""
     path = Path(path)
     records, kind, notes = read_records(path)
     if not records:
         raise SourceDocumentError(f"{path}: no text found")
-    agency, title_year, title_len = title_of(records)
+    title = title_of(records)
     fid = detect_format(records)
-    year = year or title_year
+    if year is not None and title.year is not None and year != title.year:
+        notes.append(Note("warning", records[title.lines - 1].line, "年度", f"the title says {title.year}; "
+                                                                           f"{year} was given and is used"))
+    year = year or title.year
+    said: tuple[int, str] | None = None
+    if year is None and (said := year_in_preamble(records)):
+        year = said[0]
+        notes.append(Note("warning", None, "年度", f"no title gives the year; {year} taken from the preamble "
+                                                   f"“{said[1][:60]}” (give it with --year if that is wrong)"))
     if fid is None and not any(find_layout(records, get_format(f)).sections for f in available()):
         raise SourceDocumentError(
             f"{path}: not an annual report: none of the six section headings (一、总体情况 …) and none of the "
@@ -230,34 +246,64 @@ def import_document(path: str | Path, slug: str | None = None, year: int | None 
         fid = format_for_year(year).id
         notes.append(Note("warning", None, "格式", f"no table labels tell the format apart; assumed {fid}, "
                                                    f"the format for {year}"))
-    if agency is None:
-        agency = path.stem
-        notes.append(Note("warning", records[0].line, "机关名称", "no title naming the agency; used the file name",
-                          records[0].text))
+    agency, inferred = _agency(path, records, title, agency, notes)
+    if said:
+        inferred["year"] = f"no title gives it; the preamble says “{said[1][:60]}”"
     fmt = get_format(fid)
     layout = find_layout(records, fmt)
     cells = Cells(fmt)
+    regions = table_regions(records, fmt, layout)
     for section in fmt.sections:
         if section.table is None:
             continue
-        region = layout.sections.get(section.key)
-        if region is None:
-            notes.append(Note("error", None, section.title, "section heading not found; its table was looked for "
-                                                            "in the whole document"))
-            region = tuple(records)
-        READERS[fmt.table(section.table).shape](cells, region)
+        table = fmt.table(section.table)
+        if section.table not in regions:
+            # never the whole document: figures there belong to other tables (issue 14: table 四 from 二)
+            n = sum(1 for _ in table.cells())
+            notes.append(Note("error", None, f"表{section.table}", f"neither the heading “{section.title}” nor the "
+                                                                  f"table's own header was found; its {n} cells are "
+                                                                  "blank", scope=(section.table,)))
+            continue
+        region, how = regions[section.table]
+        if how == "header":
+            notes.append(Note("warning", region[0].line, section.title, f"heading not found; table {section.table} "
+                                                                        "was read from its own header on",
+                              region[0].text))
+        READERS[table.shape](cells, region)
     notes.extend(cells.notes)
 
-    wrapped = kind == "text" and looks_wrapped(records)
-    text = _texts(fmt, layout, agency, title_len, wrapped, notes)
+    wrapped = kind in ("text", "pdf") and looks_wrapped(records)
+    text = _texts(fmt, layout, agency, title.lines, wrapped, notes)
+    found = infer_kind(agency) if "agency" not in inferred else None
+    if found is not None:
+        inferred.update(found.inferred)
+        for name, why in found.inferred.items():
+            notes.append(Note("info", None, "机关名称", f"{name} {getattr(found, name)} inferred: {why}"))
     ay = AgencyYear(
         fmt=fmt, agency=agency, slug=slug or derive_slug(path, agency), year=year, tables=cells.tables,
-        body="government" if agency.endswith("人民政府") else "department",
-        published=published_of(records), text=text, source=str(path),
+        body=(found.body if found else None) or "department", level=found.level if found else None,
+        inferred=inferred, published=published_of(records), text=text, source=str(path),
         # the published prose is the whole prose: rules that defer to generated sentences must not here
         narrative=dict.fromkeys((s.key for s in fmt.sections), False),
     )
     return Imported(ay, tuple(notes), path, kind)
+
+
+def _agency(path: Path, records: list[Record], title: Title, given: str | None,
+            notes: list[Note]) -> tuple[str, dict[str, str]]:
+    """The agency as given, else as the title or the 落款 names it; never a preamble sentence."""
+    if given:
+        return given, {}
+    if title.agency:
+        return title.agency, {}
+    signed = signed_agency(records)
+    if signed:
+        notes.append(Note("info", None, "机关名称", f"taken from the 落款 “{signed}” (the title does not name it)"))
+        return signed, {}
+    notes.append(Note("warning", records[0].line, "机关名称", "neither a title nor a 落款 names the agency; the file "
+                                                             "name stands for it (give it with --agency)",
+                      records[0].text))
+    return path.stem, {"agency": "no title or 落款 names the agency: the file name stands for it"}
 
 
 def params_path(imported: Imported, out_dir: Path) -> Path:
@@ -270,6 +316,9 @@ def write_params(imported: Imported, out_dir: Path, force: bool = False) -> Path
     if target.exists() and not force:
         raise SourceDocumentError(f"{imported.path}: {target} exists; pass --force to replace it")
     text = params_io.dumps(imported.ay)
+    # what the import inferred rather than read stays visible to whoever opens the file (params has no field for it)
+    said = "".join(f"# inferred by import: {name}: {why}\n" for name, why in imported.ay.inferred.items())
+    text = text.replace("\n", "\n" + said, 1) if said else text
     try:
         params_io.loads(text, str(target))
     except ParamsError as exc:

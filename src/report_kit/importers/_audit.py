@@ -31,14 +31,16 @@ class Audit:
         return own + sum(1 for n in (self.imported.notes if self.imported else ()) if n.severity == severity)
 
 
-def audit(paths: Iterable[Path], registry: Mapping[str, Registered] | None = None,
-          rules: tuple[LocalRule, ...] = (), registry_path: Path | None = None) -> list[Audit]:
-    """Import every document; reports of the same agency in consecutive years get the cross-year rules. With a
+def audit(paths: Iterable[Path], year: int | None = None, agency: str | None = None,
+          registry: Mapping[str, Registered] | None = None, rules: tuple[LocalRule, ...] = (),
+          registry_path: Path | None = None) -> list[Audit]:
+    """Import every document; reports of the same agency in consecutive years get the cross-year rules.
+    ``year`` and ``agency`` stand for what a lost title would say (see ``import_document``). With a
     ``registry`` (slug → entry), a document whose file name is a registered slug is checked against that entry."""
     imported: list[Imported | tuple[Path, str]] = []
     for path in paths:
         try:
-            imported.append(import_document(path))
+            imported.append(import_document(path, year=year, agency=agency))
         except SourceDocumentError as exc:
             imported.append((path, str(exc)))
     by_agency = {(norm(i.ay.agency), i.ay.year): i for i in imported if isinstance(i, Imported)}
@@ -65,14 +67,34 @@ def summary(audits: Sequence[Audit]) -> pd.DataFrame:
     return frame.astype({"year": "Int64"})
 
 
-def note_lines(notes: Sequence[Note], path: Path) -> list[str]:
-    """Errors and warnings one per line; rows placed by the form's order counted, not listed."""
-    lines = [f"{path}:{n.line or ''}: import {n.severity}: {n.where}: {n.message}"
-             + (f"  [{n.context[:60]}]" if n.context else "") for n in notes if n.severity != "info"]
-    placed = sum(1 for n in notes if n.severity == "info")
+def _line(n: Note, path: Path) -> str:
+    return (f"{path}:{n.line or ''}: import {n.severity}: {n.where}: {n.message}"
+            + (f"  [{n.context[:60]}]" if n.context else ""))
+
+
+def note_lines(notes: Sequence[Note], path: Path, verbose: bool = False) -> list[str]:
+    """What the import could not do, readable: one line per table or block not found (the cells left blank
+    counted, not listed), the errors and warnings, and the rest counted; ``verbose``: every note."""
+    if verbose:
+        return [_line(n, path) for n in notes]
+    lines = [_line(n, path) for n in notes if not n.detail and n.severity != "info"]
+    lines += [_line(n, path) for n in notes if n.severity == "info" and n.where in ("机关名称", "年度")]
+    missing: dict[str, list[Note]] = {}
+    for n in notes:
+        if n.detail:
+            missing.setdefault(n.scope[0] if n.scope else "", []).append(n)
+    for table, found in missing.items():
+        cells = sum(n.blank for n in found)
+        rows = f"{len(found)} row{'s' if len(found) != 1 else ''}"
+        lines.append(f"{path}: import error: 表{table}: {rows} not found in the document, their {cells} "
+                     "cells left blank (--verbose lists them)")
+    placed = sum(1 for n in notes if n.severity == "info" and "form's row order" in n.message)
     if placed:
         lines.append(f"{path}: import info: {placed} rows of 表三 placed by the form's row order "
-                     "(labels lost in the source; see the audit page)")
+                     "(labels lost in the source; --verbose lists them)")
+    bare = sum(1 for n in notes if n.severity == "info" and "row has no figures" in n.message)
+    if bare:
+        lines.append(f"{path}: import info: {bare} rows printed without figures: their cells are blank as published")
     return lines
 
 

@@ -17,8 +17,9 @@ from report_kit.convert import LEGACY
 from report_kit.deadlines import LocalRule
 from report_kit.errors import ReportKitError
 from report_kit.formats import Format
+from report_kit.importers._identity import title_of
 from report_kit.importers._labels import nfkc
-from report_kit.importers._sections import find_layout, title_of
+from report_kit.importers._sections import find_layout
 
 # Characters that exist only in traditional writing, common in these reports (開報資訊請況與處務總體動議訟關條規書):
 # a page converted by a mirror site is not judged on its wording.
@@ -52,7 +53,7 @@ def document_facts(path: Path, fmt_id: str) -> Document | None:
         return None
     fmt = get_format(fmt_id)
     layout = find_layout(records, fmt)
-    _, _, title_len = title_of(records)
+    title_len = title_of(records).lines
     text = "".join(r.text for r in records[:400])
     headings = {key: rec.cells[0].strip() for key, rec in layout.headings.items()}
     return Document(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import re
 import time
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +25,8 @@ MAX_TABLE_DEPTH = 8  # layout tables inside layout tables; real pages nest two o
 
 # [^\[\]]*, not [^\]]*: unclosed "[bookmark:" repeated would rescan the rest of the line from each one
 WORD_ARTEFACT = re.compile(r"\[bookmark:[^\[\]]*\]|\[image:[^\[\]]*\]|\[footnoteRef:[^\[\]]*\]")
-_PAGE_FOOTER = re.compile(r"^\s*[—–-]\s*\d+\s*[—–-]\s*$|^\s*第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?\s*$")
+_PAGE_FOOTER = re.compile(r"^\s*[—–-]\s*\d+\s*[—–-]\s*$|^\s*第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?\s*$"
+                          r"|^\s*P\.\s*\d+\s*$")  # flipbooks print "P. 9" on every page
 # possessive: "|---" and a long run of spaces would otherwise split the spaces between two \s* in n² ways
 _MD_RULE = re.compile(r"^\s*+\|?\s*+:?-{3,}+:?\s*+(?:\|\s*+:?-{3,}+:?\s*+)*+\|?\s*+$")
 
@@ -36,6 +38,7 @@ class Record:
     line: int  # 1-based line in a text file; paragraph or row number in a docx/html
     cells: tuple[str, ...]
     row: bool
+    joined: bool = False  # a row put together from one-cell lines (see _layouts.regroup), not a table's own row
 
     @property
     def text(self) -> str:
@@ -47,24 +50,50 @@ class Record:
 _CONTROLS = {c: " " for c in [*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)]}
 
 
+# PDF text layers (Chromium's, WPS's) often map a glyph to a CJK radical code point instead of the character it
+# shows: 人⺠政府 for 人民政府. Kangxi radicals have NFKC equivalents; the supplement's standalone forms are listed.
+_RADICALS = {
+    **{cp: unicodedata.normalize("NFKC", chr(cp)) for cp in range(0x2F00, 0x2FD6)},
+    **{ord(r): c for r, c in zip("⺟⺠⺬⻄⻅⻆⻉⻋⻑⻓⻔⻘⻙⻚⻛⻜⻝⻢⻣⻥⻦⻧⻨⻩⻪⻬⻮⻰⻳",
+                                 "母民示西见角贝车長长门青韦页风飞食马骨鱼鸟卤麦黄黾齐齿龙龟", strict=True)},
+}
+
+
 def _clean(text: str) -> str:
-    return WORD_ARTEFACT.sub("", text).translate(_CONTROLS).replace("\xa0", " ").replace("\u200b", "").strip()
+    return (WORD_ARTEFACT.sub("", text).translate(_CONTROLS).translate(_RADICALS).replace("\xa0", " ")
+            .replace("\u200b", "").strip())
 
 
 # ------------------------------------------------------------------------------------------- text
 
 
+def _closes_cells(text: str) -> bool:
+    """True when the text writes every cell followed by "|" ("规章 | 0 | 0 | 0 |", as page copies do): a
+    final "|" then closes the last cell; otherwise it opens an empty last cell ("行政许可 | 8 | 2 | ")."""
+    rows = ends = 0
+    for raw in text.splitlines():
+        line = raw.strip()
+        if "|" in line and not line.startswith("|") and line.replace("|", "").strip():
+            rows += 1
+            ends += line.endswith("|")
+    return rows > 0 and ends >= 0.8 * rows
+
+
 def text_records(text: str) -> list[Record]:
     """Plain text: Word's export (a table cell per tab-indented line, rows split by blank lines),
-    `|`-separated rows (web pages, markdown) and paragraphs, possibly mixed in one file."""
-    out: list[Record] = []
+    `|`-separated rows (web pages, markdown), one cell per line (page copies) and paragraphs, possibly
+    mixed in one file. One-cell lines are joined into rows by ``_layouts.regroup``."""
+    from report_kit.importers._layouts import Token, regroup
+
+    out: list[Token] = []
     word_row: list[str] = []
     word_start = 0
+    closing = _closes_cells(text)
 
     def flush() -> None:
         nonlocal word_row
         if word_row:
-            out.append(Record(word_start, tuple(word_row), True))
+            out.append(Token(Record(word_start, tuple(word_row), True)))
             word_row = []
 
     for n, raw in enumerate(text.splitlines(), 1):
@@ -77,15 +106,23 @@ def text_records(text: str) -> list[Record]:
         line = _clean(raw)
         if not line or _PAGE_FOOTER.match(line) or _MD_RULE.match(line):
             continue
-        if "|" in line:
-            cells = [c.strip() for c in line.split("|")]
-            if line.startswith("|"):  # markdown: "| a | b |"; otherwise a trailing "|" ends an empty last cell
-                cells = cells[1:-1] if line.endswith("|") and len(cells) > 2 else cells[1:]
-            out.append(Record(n, tuple(cells), True))
+        if "|" not in line:
+            out.append(Token(Record(n, (line,), False)))
+            continue
+        if not line.replace("|", "").strip():  # a lone "|" is an empty cell; "||||" empty cells of unknown number
+            out.append(Token(None, "empty" if line.count("|") == 1 else "gap"))
+            continue
+        cells = [c.strip() for c in line.split("|")]
+        if line.startswith("|"):  # markdown: "| a | b |"
+            cells = cells[1:-1] if line.endswith("|") and len(cells) > 2 else cells[1:]
+        elif closing and line.endswith("|"):  # "a | b |": the last "|" closes cell b (page copies write "cell |")
+            cells = cells[:-1]
+        if len(cells) == 1:
+            out.append(Token(Record(n, (cells[0],), False), cell=True))
         else:
-            out.append(Record(n, (line,), False))
+            out.append(Token(Record(n, tuple(cells), True)))
     flush()
-    return out
+    return regroup(out)
 
 
 # ------------------------------------------------------------------------------------------- docx

@@ -6,19 +6,16 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from itertools import pairwise
 from statistics import quantiles
 
 from report_kit.formats import Format, Section
-from report_kit.importers._labels import nfkc
+from report_kit.importers._labels import nfkc, norm
 from report_kit.importers._records import Record
+from report_kit.importers._script import simplified
 
 _NUMBERED = re.compile(r"^#*\s*[一二三四五六七八九十]+\s*[、.．]")
-_REPORT = r"(?:政府|政务)信息公开(?:工作)?(?:年度)?(?:报告|年报)"
-_TITLE = (
-    re.compile(r"(?P<year>(?:19|20)\d{2})年度?(?P<agency>[^\d]{2,60}?)" + _REPORT),
-    re.compile(r"(?P<agency>[^\d]{2,60}?)(?P<year>(?:19|20)\d{2})年度?" + _REPORT),
-)
 _DATE = re.compile(r"^[(（]?((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日[)）]?$"
                    r"|公开日期\|?((?:19|20)\d{2})-(\d{2})-(\d{2})")
 _SENTENCE_END = tuple("。！？；：…”」）)!?;:")
@@ -36,7 +33,7 @@ class Layout:
 
 
 def _compact(text: str) -> str:
-    return re.sub(r"\s+", "", nfkc(text))
+    return re.sub(r"\s+", "", simplified(nfkc(text)))
 
 
 def heading_pattern(section: Section) -> str:
@@ -70,22 +67,48 @@ def find_layout(records: Sequence[Record], fmt: Format) -> Layout:
     return Layout(tuple(records[:first]), sections, {key: records[i] for i, key in starts})
 
 
-def title_of(records: Sequence[Record]) -> tuple[str | None, int | None, int]:
-    """(agency, year, number of leading records the title took) from the first lines of the document.
+@cache
+def _signatures(fmt: Format) -> dict[str, tuple[str, ...]]:
+    """Per table, header words no other table has: table 二's block keys (第二十条第（一）项 …), table 三's
+    corner note and 申请人情况, table 四's 诉讼 groups (未经复议直接起诉, 复议后起诉)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for tid, t in fmt.tables.items():
+        words = [b.key for b in t.blocks] + [t.corner, t.applicant_head]
+        words += [r.label for r, _ in t.walk() if t.parent_of(r.key or "") is not None and t.shape == "groups"]
+        out[tid] = tuple(k for k in (norm(w) for w in words if w) if k)
+    return out
 
-    A title may be split over two or three lines ("2024 年上海市科委政府信息公开工作" / "年度报告").
-    """
-    head = [(i, r) for i, r in enumerate(records[:10]) if not r.row]
-    for span in (1, 2, 3):
-        for k in range(len(head) - span + 1):
-            joined = _compact("".join(r.cells[0] for _, r in head[k:k + span])).lstrip("#")
-            for pattern in _TITLE:
-                m = pattern.search(joined)
-                if m:
-                    # a URL or a "source:" prefix is not part of the name
-                    agency = re.sub(r"^[^\u4e00-\u9fff]+", "", m.group("agency")).strip("：:,，")
-                    return agency or None, int(m.group("year")), head[k + span - 1][0] + 1
-    return None, None, 0
+
+def _carries(rec: Record, words: tuple[str, ...]) -> bool:
+    text = rec.text
+    if not rec.row and len(text) > 120:
+        return False  # prose that mentions a header word is not a header
+    k = norm(text)
+    return any(w in k for w in words)
+
+
+def table_regions(records: Sequence[Record], fmt: Format, layout: Layout) -> dict[str, tuple[tuple[Record, ...], str]]:
+    """Where each table is read: its own section, or (the heading lost) the block that starts at the table's
+    own column header; either ends where another table's header starts. Tables found in neither are absent."""
+    sig = _signatures(fmt)
+    heads = {id(r) for r in layout.headings.values()}
+    out: dict[str, tuple[tuple[Record, ...], str]] = {}
+    for section in fmt.sections:
+        tid = section.table
+        if tid is None:
+            continue
+        others = tuple(w for t, ws in sig.items() if t != tid for w in ws)
+        if section.key in layout.sections:
+            region, how = layout.sections[section.key], "section"
+        else:
+            start = next((i for i, r in enumerate(records) if _carries(r, sig[tid])), None)
+            if start is None:
+                continue
+            end = next((i for i in range(start + 1, len(records)) if id(records[i]) in heads), len(records))
+            region, how = tuple(records[start:end]), "header"
+        cut = next((i for i, r in enumerate(region) if _carries(r, others) and not _carries(r, sig[tid])), None)
+        out[tid] = (region[:cut] if cut is not None else region, how)
+    return out
 
 
 def published_of(records: Sequence[Record]) -> date | None:

@@ -7,22 +7,18 @@ takes the next official row after the last placed one, and that is said in a not
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Literal, NamedTuple
 
-from report_kit.formats import Format, available, get_format
-from report_kit.importers._labels import is_blank, is_value, nfkc, norm, parse_number
+from report_kit.formats import Format, Row, available, get_format
+from report_kit.importers._labels import AMOUNT_UNITS, is_blank, is_value, norm, parse_figure
+from report_kit.importers._layouts import MAX_LABEL, numbers_only, segments
 from report_kit.importers._records import Record
 from report_kit.model import Number, blank_tables
 
 Severity = Literal["error", "warning", "info"]
-# label, then a run of figures. Possessive: "行政许可" + 28 digits + "-" split the digits into numbers in
-# 2^28 ways before failing (50 s). The label ends at the last character that cannot be part of a figure.
-_LOOSE_ROW = re.compile(r"^(.*[^\d\s.,+-])\s*+((?:[+-]?\d[\d,]*+(?:\.\d++)?+\s*+)++)$")
-_ONLY_NUMBERS = re.compile(r"^(?:[+-]?\d[\d,]*(?:\.\d+)?\s+){2,}[+-]?\d[\d,]*(?:\.\d+)?$")
 _MIN_FRAGMENT = 4  # shorter label pieces ("其他", "总计") must match a whole label
 
 
@@ -35,6 +31,10 @@ class Note:
     where: str  # official labels of the table, row or cell
     message: str
     context: str = ""  # the source text concerned
+    # the cells it is about: (table,), (table, row key) or (table, row key, column key); () for none
+    scope: tuple[str, ...] = ()
+    detail: bool = False  # one of many like it, summed up in one line (listed with --verbose)
+    blank: int = 0  # cells this note leaves blank, for the summary line
 
     def __str__(self) -> str:
         at = f"line {self.line}: " if self.line else ""
@@ -73,26 +73,12 @@ class Parsed:
 
     @property
     def has_number(self) -> bool:
-        return any(parse_number(v) is not None for v in self.values)
+        return any(parse_figure(v) is not None for v in self.values)
 
 
-def split_row(rec: Record, paragraphs: bool = False) -> Parsed | None:
-    """Label and value cells of a row that carries figures; None for headers and prose.
-
-    With ``paragraphs``, a line such as "行政许可 97" (PDF text of a table row) counts as a row too.
-    """
+def split_row(rec: Record) -> Parsed | None:
+    """Label and value cells of a table row that carries figures; None for headers and rows without figures."""
     cells = list(rec.cells)
-    if not rec.row:
-        if not paragraphs:
-            return None
-        text = nfkc(cells[0]).strip()
-        if _ONLY_NUMBERS.match(text):
-            cells = text.split()
-        else:
-            m = _LOOSE_ROW.match(text)
-            if not m or len(m.group(1)) > 40:
-                return None
-            cells = [m.group(1), *m.group(2).split()]
     last = max((i for i, c in enumerate(cells) if not is_value(c)), default=-1)
     values = cells[last + 1:]
     if not values:
@@ -161,7 +147,9 @@ def match_row(labels: Sequence[str], fmt: Format, table_id: str) -> Match:
     for k, cell in candidates:
         if len(k) < _MIN_FRAGMENT or k in idx.parents:
             continue
-        hits = {key for label, key in idx.labels if k in label or label in k}
+        # a piece of a label, or a label with more around it; never a short label inside a longer text
+        # ("其他" inside "其他法律行政止公开", a garbled 2.其他法律行政法规禁止公开)
+        hits = {key for label, key in idx.labels if k in label or (len(label) >= _MIN_FRAGMENT and label in k)}
         if len(hits) == 1:
             return Match(hits.pop(), None, cell)
     return Match(None, None, None)
@@ -179,25 +167,120 @@ def _store(cells: Cells, table_id: str, row_key: str, values: Sequence[str], rec
     t = cells.fmt.table(table_id)
     for col, raw in zip(t.columns_of(row_key), values, strict=True):
         where = f"表{table_id} {t.cell_label(row_key, col.key)}"
+        scope = (table_id, row_key, col.key)
         if is_blank(raw):
             cells.tables[table_id][row_key][col.key] = None
             continue
-        num = parse_number(raw)
-        if num is None:
-            cells.notes.append(Note("error", rec.line, where, f"“{raw}” is not a number; left blank", rec.text))
+        fig = parse_figure(raw)
+        if fig is None:
+            cells.notes.append(Note("error", rec.line, where, f"“{raw}” is not a number; left blank", rec.text, scope))
+            continue
+        num = fig.value
+        if fig.unit is not None and (fig.unit in AMOUNT_UNITS) != (col.kind == "amount"):
+            cells.notes.append(Note("error", rec.line, where, f"“{raw}”: the unit {fig.unit} does not fit this column; "
+                                    "left blank", rec.text, scope))
             continue
         value: Number
         if col.kind == "amount":
+            if fig.unit and col.unit and fig.unit != col.unit:
+                num = (num * AMOUNT_UNITS[fig.unit] / AMOUNT_UNITS[col.unit]).normalize()
+                cells.notes.append(Note("warning", rec.line, where, f"“{raw}” converted to {num}{col.unit}, the unit "
+                                        "the form asks for", rec.text, scope))
+            elif fig.unit and not col.unit:
+                cells.notes.append(Note("warning", rec.line, where, f"“{raw}”: the form states no unit; {num} kept "
+                                        f"as written in {fig.unit}", rec.text, scope))
             value = num
         elif num != num.to_integral_value():
-            cells.notes.append(Note("error", rec.line, where, f"{raw} is not a whole number; left blank", rec.text))
+            cells.notes.append(Note("error", rec.line, where, f"{raw} is not a whole number; left blank", rec.text,
+                                    scope))
             continue
         else:
             value = int(num)
         if value < 0 and col.kind != "delta":
-            cells.notes.append(Note("error", rec.line, where, f"{raw} is negative; left blank", rec.text))
+            cells.notes.append(Note("error", rec.line, where, f"{raw} is negative; left blank", rec.text, scope))
             continue
         cells.tables[table_id][row_key][col.key] = value
+
+
+def _fit_row(values: list[str], n: int) -> list[str]:
+    """Drop the empty cells a layout adds after the last figure (a closing `|`), then before the first one
+    (a merged label cell a PDF table repeats empty), while there are more cells than columns."""
+    values = _fit(values, n)
+    while len(values) > n and values[0] == "":
+        values.pop(0)
+    return values
+
+
+@dataclass
+class _Candidate:
+    """A row of figures as the document gives it: from a table row, or a piece of a paragraph."""
+
+    rec: Record
+    parsed: Parsed
+    paragraph: bool  # cut out of running text: its label must name the row exactly
+
+
+def _candidates(records: Iterable[Record]) -> Iterator[_Candidate | Record]:
+    """Rows with figures (one per piece of a paragraph that runs several rows together); other records as they
+    are, so that readers see headings and label-only lines in order."""
+    for rec in records:
+        if rec.row:
+            parsed = split_row(rec)
+            if parsed is not None:
+                yield _Candidate(rec, parsed, False)
+            else:
+                yield rec
+            continue
+        pieces = [(label, figs) for label, figs in segments(rec.cells[0]) if figs]
+        if not pieces or any(len(label) > MAX_LABEL for label, _ in pieces):
+            yield rec
+            continue
+        for label, figs in pieces:
+            yield _Candidate(rec, Parsed([label, *figs], [label] if label else [], figs), True)
+
+
+def _exact(labels: Sequence[str], fmt: Format, table_id: str) -> str | None:
+    """The row a label names exactly (its official wording or another form's, whatever the numbering)."""
+    idx = _index(fmt.id, table_id)
+    for c in reversed(labels):
+        k = norm(c)
+        if k in idx.exact:
+            return idx.exact[k]
+        if k in idx.alias:
+            return idx.alias[k]
+    return None
+
+
+@cache
+def _column_words(format_id: str, table_id: str) -> frozenset[str]:
+    t = get_format(format_id).table(table_id)
+    cols = [c for r in t.data_rows() for c in t.columns_of(r.key or "")]
+    return frozenset(norm(w) for c in cols for w in (c.label, c.group or "") if w)
+
+
+def _label_only_row(rec: Record, fmt: Format, table_id: str) -> str | None:
+    """A line that is exactly a row's label, with no figure after it: the row is there, its cells blank.
+    Not a word that also heads a column (其他, 总计): that line is the header."""
+    cells = [c for c in rec.cells if c.strip()]
+    if len(cells) != 1 or len(cells[0]) > MAX_LABEL or norm(cells[0]) in _column_words(fmt.id, table_id):
+        return None
+    return _exact(cells, fmt, table_id)
+
+
+def _bare(cells: Cells, table_id: str, rows: dict[str, Record]) -> None:
+    t = cells.fmt.table(table_id)
+    for key, rec in rows.items():
+        cells.notes.append(Note("info", rec.line, f"表{table_id} {t.row_label(key)}", "row has no figures; its cells "
+                                "are blank as published", rec.text, (table_id, key)))
+
+
+def _missing(cells: Cells, table_id: str, keys: Sequence[str]) -> None:
+    """One note per row not found (listed with --verbose); the summary line is the audit's."""
+    t = cells.fmt.table(table_id)
+    for key in keys:
+        n = len(t.columns_of(key))
+        cells.notes.append(Note("error", None, f"表{table_id} {t.row_label(key)}", "row not found in the document; "
+                                f"its {n} cells left blank", scope=(table_id, key), detail=True, blank=n))
 
 
 def read_table2(cells: Cells, records: Iterable[Record]) -> None:
@@ -205,50 +288,60 @@ def read_table2(cells: Cells, records: Iterable[Record]) -> None:
     t = fmt.table("二")
     loose: list[tuple[str, Record]] = []  # figures a PDF pulled out of a multi-line cell, in reading order
     found: set[str] = set()
-    for rec in records:
-        if not rec.row and parse_number(rec.cells[0]) is not None:
-            loose.append((rec.cells[0], rec))
+    bare: dict[str, Record] = {}  # rows whose label stands alone, no figure after it
+    for item in _candidates(records):
+        if isinstance(item, Record):
+            key = _label_only_row(item, fmt, "二")
+            if key:
+                bare.setdefault(key, item)
             continue
-        parsed = split_row(rec, paragraphs=True)
-        if parsed is None:
+        rec, parsed = item.rec, item.parsed
+        if not rec.row and len(parsed.cells) == 1 and not parsed.labels:
+            loose.append((parsed.values[0], rec))
             continue
         labels = parsed.labels
-        key, alias, cell = match_row(labels, fmt, "二")
-        if key is None:
-            if parsed.has_number and labels and not _is_parent_only(labels, fmt, "二"):
-                cells.notes.append(Note("warning", rec.line, "表二", "row not recognised; its figures were not used",
-                                        rec.text))
+        if item.paragraph:
+            key, alias, cell = _exact(labels, fmt, "二"), None, (labels[-1] if labels else None)
+        else:
+            key, alias, cell = match_row(labels, fmt, "二")
+        if key is None and rec.joined and all(parse_figure(v) for v in parsed.values):
+            # a figure on a line of its own after a header line: a PDF's multi-line cell, as above
+            loose.extend((v, rec) for v in parsed.values)
             continue
-        if not parsed.has_number and len(parsed.values) != len(t.columns_of(key)):
+        if key is None:
+            if parsed.has_number and labels and not _is_parent_only(labels, fmt, "二") and not item.paragraph:
+                cells.notes.append(Note("warning", rec.line, "表二", "row not recognised; its figures were not used",
+                                        rec.text, ("二",)))
+            continue
+        n = len(t.columns_of(key))
+        if not parsed.has_number and len(_fit_row(list(parsed.values), n)) != n:
             continue  # a row of blanks counts only when it has every column
-        values = parsed.values_after(cell, len(t.columns_of(key)))
+        values = parsed.values_after(cell, n)
         label = t.row_label(key)
         if key in found:
             cells.notes.append(Note("warning", rec.line, f"表二 {label}", "row appears twice; the first was kept",
-                                    rec.text))
+                                    rec.text, ("二", key)))
             continue
         found.add(key)
         if alias:
             cells.notes.append(Note("warning", rec.line, f"表二 {label}",
-                                    f"row labelled with another format's wording “{alias}”", rec.text))
-        n = len(t.columns_of(key))
-        values = _fit(values, n)
+                                    f"row labelled with another format's wording “{alias}”", rec.text, ("二", key)))
+        values = _fit_row(values, n)
         if len(values) == n - 1 and loose and n > 1:
             raw, src = loose.pop(0)
             values.insert(1, raw)
             col = t.columns_of(key)[1]
             cells.notes.append(Note("warning", src.line, f"表二 {t.cell_label(key, col.key)}",
                                     f"figure taken from the loose line “{raw}” above the table (a multi-line cell); "
-                                    "check it against the published table", rec.text))
+                                    "check it against the published table", rec.text, ("二", key, col.key)))
         if len(values) != n:
             cells.notes.append(Note("error", rec.line, f"表二 {label}",
-                                    f"{len(values)} figures where the form has {n}; row left blank", rec.text))
+                                    f"{len(values)} figures where the form has {n}; row left blank", rec.text,
+                                    ("二", key)))
             continue
         _store(cells, "二", key, values, rec)
-    for row in t.data_rows():
-        if row.key not in found:
-            cells.notes.append(Note("error", None, f"表二 {t.row_label(row.key or '')}",
-                                    "row not found in the document; left blank"))
+    _bare(cells, "二", {k: r for k, r in bare.items() if k not in found})
+    _missing(cells, "二", [r.key or "" for r in t.data_rows() if r.key not in found and r.key not in bare])
 
 
 def read_table3(cells: Cells, records: Iterable[Record]) -> None:
@@ -257,44 +350,73 @@ def read_table3(cells: Cells, records: Iterable[Record]) -> None:
     order = [r.key or "" for r in t.data_rows()]
     n = len(t.columns)
     placed: dict[str, Record] = {}
-    pointer = 0
-    for rec in records:
-        parsed = split_row(rec, paragraphs=False)
-        if parsed is None:
+    bare: dict[str, Record] = {}  # rows whose label stands alone, no figure after it
+    pointer = 0  # the next row of the form, after the last one placed
+    follows = False  # a row was placed above in this block (running text is placed by order only after one)
+    for item in _candidates(records):
+        if isinstance(item, Record):
+            key = _label_only_row(item, fmt, "三")
+            if key and key not in placed:
+                bare.setdefault(key, item)  # a heading line, or the row with its cells blank: decided at the end
+                pointer = order.index(key) + 1
+                follows = True
+            elif not item.row and len(item.cells[0]) > MAX_LABEL:
+                follows = False  # prose between: what follows is not the next row of the table
             continue
+        rec, parsed = item.rec, item.parsed
         labels = parsed.labels
-        key, _, cell = match_row(labels, fmt, "三")
-        if not parsed.has_number and (key is None or len(parsed.values) != n):
-            continue  # headers; a labelled row of blanks counts only when it has every column
-        values = parsed.values_after(cell, n)
-        if key is not None:
-            pointer = order.index(key) + 1
-            if key in placed:
-                cells.notes.append(Note("warning", rec.line, f"表三 {t.row_label(key)}",
-                                        f"row also placed by order from line {placed[key].line}; "
-                                        "the labelled row was kept", rec.text))
+        if item.paragraph:
+            key, cell = _exact(labels, fmt, "三"), (labels[-1] if labels else None)
         else:
-            if pointer >= len(order):
-                cells.notes.append(Note("warning", rec.line, "表三", "figures after the last row of the form; "
-                                        "not used", rec.text))
+            key, _, cell = match_row(labels, fmt, "三")
+        if not parsed.has_number and (key is None or len(_fit_row(list(parsed.values), n)) != n):
+            continue  # headers; a labelled row of blanks counts only when it has every column
+        values = _fit_row(parsed.values_after(cell, n), n)
+        if key is None:
+            parent = _parent_row(labels, fmt)
+            if parent is not None:
+                # the 2019 form's single （六）其他处理 row in a form that splits it: its figures belong to no row
+                kids = [c.key or "" for c in parent.children]
+                pointer = max(pointer, order.index(kids[-1]) + 1)
+                cells.notes.append(Note("warning", rec.line, f"表三 {parent.numbered}", "the form splits this row into "
+                                        f"{len(kids)} rows; its figures were not used", rec.text, ("三",)))
                 continue
+            weak = item.paragraph or rec.joined  # not a table's own row: placed by order only when it fits
+            if pointer >= len(order) or (weak and not (follows and len(values) == n)):
+                if item.paragraph and not labels:
+                    continue  # figures in running text with nothing naming them
+                cells.notes.append(Note("warning", rec.line, "表三", "row not recognised; its figures were not used",
+                                        rec.text, ("三",)))
+                continue
+            # the form's order, inside the table's own block: the row after the last one placed
             key = order[pointer]
-            pointer += 1
             said = f"label “{' '.join(labels)}” not recognised" if labels else "row has no label"
             cells.notes.append(Note("info", rec.line, f"表三 {t.row_label(key)}",
-                                    f"{said}; placed by the form's row order", rec.text))
+                                    f"{said}; placed by the form's row order", rec.text, ("三", key)))
+        elif key in placed:
+            cells.notes.append(Note("warning", rec.line, f"表三 {t.row_label(key)}",
+                                    f"row appears twice (first at line {placed[key].line}); the first was kept",
+                                    rec.text, ("三", key)))
+            continue
+        pointer = order.index(key) + 1
         placed[key] = rec
-        values = _fit(values, n)
+        follows = True
         if len(values) != n:
             cells.notes.append(Note("error", rec.line, f"表三 {t.row_label(key)}",
                                     f"{len(values)} figures where the form has {n} columns; row left blank",
-                                    rec.text))
+                                    rec.text, ("三", key)))
             continue
         _store(cells, "三", key, values, rec)
-    for key in order:
-        if key not in placed:
-            cells.notes.append(Note("error", None, f"表三 {t.row_label(key)}",
-                                    "row not found in the document; left blank"))
+    _bare(cells, "三", {k: r for k, r in bare.items() if k not in placed})
+    _missing(cells, "三", [k for k in order if k not in placed and k not in bare])
+
+
+def _parent_row(labels: Sequence[str], fmt: Format) -> Row | None:
+    """The row without figures of its own (（六）其他处理 in the 2021 form) that a label names exactly."""
+    t = fmt.table("三")
+    names = {norm(c) for c in labels}
+    return next((r for r, _ in t.walk() if r.key is None and r.children and norm(r.label) in names
+                 and all(c.key for c in r.children)), None)
 
 
 def read_table4(cells: Cells, records: Iterable[Record]) -> None:
@@ -304,8 +426,13 @@ def read_table4(cells: Cells, records: Iterable[Record]) -> None:
     first: Record | None = None
     for rec in records:
         # PDF text can put a whole row of figures on one line ("1 0 0 0 1 0 …"); other prose is not a row
-        numbers_only = not rec.row and _ONLY_NUMBERS.match(nfkc(rec.cells[0]).strip()) is not None
-        parsed = split_row(rec, paragraphs=numbers_only) if rec.row or numbers_only else None
+        run = None if rec.row else numbers_only(rec.cells[0])
+        if rec.row:
+            parsed = split_row(rec)
+        elif run is not None:
+            parsed = Parsed(run, [], run)
+        else:
+            continue
         if parsed is None:
             continue
         group = match_row(parsed.labels, cells.fmt, "四").key if parsed.labels else None
@@ -316,8 +443,8 @@ def read_table4(cells: Cells, records: Iterable[Record]) -> None:
     values = _fit(values, len(slots))
     if len(values) != len(slots):
         cells.notes.append(Note("error", first.line if first else None, "表四",
-                                f"found {len(values)} figures where the form has {len(slots)}; table left blank",
-                                first.text if first else ""))
+                                f"found {len(values)} figures where the form has {len(slots)}; the table's "
+                                f"{len(slots)} cells left blank", first.text if first else "", ("四",)))
         return
     by_row: dict[str, list[str]] = {}
     for (rk, _), v in zip(slots, values, strict=True):
