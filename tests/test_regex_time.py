@@ -122,6 +122,9 @@ KNOWN: dict[str, tuple[str, list[Shape]]] = {
     "_PLAIN_NUMBER": ("fullmatch", [S("", "1", "x"), S("1.", "1", ".")]),
     "UNSAFE": ("finditer", [S("", "/", ""), S("", "x", "")]),
     "_MONTH_DAY": ("match", [S("", "1", "x"), S("01-", "1", "x")]),
+    # params discovery, output folders
+    "YEAR_FOLDER": ("fullmatch", [S("", "1", "x"), S("", "²", "")]),
+    "_SIDE": ("fullmatch", [S(".", "a-", ".stage-"), S(".a.", "stage-", ""), S(".a.stage-", "a", "x")]),
     # region charts
     "_HEADER": ("finditer", [S("<?xml", " ", ""), S("", "<?xml?>", ""), S("<?xml?><!DOCTYPE", " ", "")]),
     "_SIZE": ("finditer", [S("", 'width="1', ""), S('width="', "1", "pt"), S('width="1pt" height="', "1", "")]),

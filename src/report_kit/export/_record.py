@@ -7,13 +7,17 @@ builds (``strip``) drops exactly this block, so no comparison needs a filter of 
 
 from __future__ import annotations
 
-import re
-
 BEGIN = "<!-- report-kit:build-record -->"
 END = "<!-- /report-kit:build-record -->"
-_BLOCK = re.compile(re.escape(BEGIN) + r".*?" + re.escape(END), re.S)
 
 
 def strip(page: str) -> str:
-    """``page`` without its build-record block(s)."""
-    return _BLOCK.sub(BEGIN + END, page)
+    """``page`` without its build-record block(s); linear in the page (a lazy regex would rescan from every
+    BEGIN that has no END)."""
+    out: list[str] = []
+    i = 0
+    while (b := page.find(BEGIN, i)) != -1 and (e := page.find(END, b + len(BEGIN))) != -1:
+        out.append(page[i:b] + BEGIN + END)
+        i = e + len(END)
+    out.append(page[i:])
+    return "".join(out)
