@@ -8,6 +8,7 @@ with stable ids (``rule@location``) that survive re-runs and edits elsewhere in 
 from report_kit.checks import (  # noqa: F401  (importing a module registers its rules)
     _crossyear,
     _document,
+    _lint,
     _plausible,
     _requirements,
     _tables,
