@@ -63,3 +63,6 @@ nbk.show_title(ay)
 # %%
 for section in sections:  # the form's sections in official order, each with its table
     nbk.show_section(sections, ay, section.key)
+
+# %%
+nbk.show_signature(ay)

@@ -179,6 +179,9 @@ def test_a_fact_the_analyst_states_is_not_said_again() -> None:
     charged = replace(ay, fee_charged=True, fee_amount=Decimal("120"))
     assert "其他事项" in generated(charged)
     assert "其他事项" not in generated(replace(charged, text={**ay.text, "其他事项": "本年度收取信息处理费120元。"}))
+    # 上海市科委 2024 (tests/data/real): "市科委未发生政府信息公开收费事项" states it too
+    kewei = replace(ay, text={**ay.text, "其他事项": "2024年，市科委未发生政府信息公开收费事项。"})
+    assert "其他事项" not in generated(kewei)
     # narrower statements are other facts: 未收到法人…的申请 is not 未收到申请
     narrow = replace(ay, text={**ay.text, "总体情况": "未收到法人或者其他组织对依申请公开政府信息的申请。"})
     assert generated(narrow)["依申请公开"].texts[0].startswith("本年度未收到政府信息公开申请")

@@ -103,6 +103,13 @@ def show_title(ay: AgencyYear) -> None:
     _html(title_html(ay))
 
 
+def show_signature(ay: AgencyYear) -> None:
+    """The 落款 at the end of the published report: agency and 成文日期."""
+    from report_kit.render import signature_html
+
+    _html(signature_html(ay))
+
+
 def show_section(sections: Sequence[SectionContent], ay: AgencyYear, key: str) -> None:
     """One section of the form, as it appears in the published report."""
     from report_kit.render import section_html

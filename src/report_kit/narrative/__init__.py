@@ -14,6 +14,8 @@ section's generated sentences make one paragraph, "本年度" said once, as an o
 
 from __future__ import annotations
 
+from datetime import date
+
 from report_kit.content import Paragraph, SectionContent
 from report_kit.model import AgencyYear
 from report_kit.narrative._facts import stated_by_analyst
@@ -56,6 +58,17 @@ def paragraph(texts: list[str]) -> str:
                    for i, t in enumerate(texts))
 
 
+def chinese_date(d: date) -> str:
+    """A date as official documents write it: 2025年1月20日 (no leading zeros)."""
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def signature(ay: AgencyYear) -> tuple[str, str | None]:
+    """The 落款: the agency's full name and the 成文日期 (``dated``, else ``published``; None when neither)."""
+    signed = ay.signed_on
+    return ay.agency, chinese_date(signed) if signed else None
+
+
 def compose(ay: AgencyYear, previous: AgencyYear | None = None) -> list[SectionContent]:
     """The sections of the report in official order."""
     gen = generated(ay, previous)
@@ -72,4 +85,4 @@ def compose(ay: AgencyYear, previous: AgencyYear | None = None) -> list[SectionC
     return sections
 
 
-__all__ = ["compose", "generated", "paragraph"]
+__all__ = ["chinese_date", "compose", "generated", "paragraph", "signature"]

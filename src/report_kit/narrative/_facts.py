@@ -18,7 +18,7 @@ from report_kit.render.grid import format_number
 _CLAUSE = r"[^，,。；;\n]"
 # 未收取信息处理费 / 信息处理费0元 / 未发生收费情况 / 没有收费: the fee in words, quoted forms in fees.txt
 FEE_NONE = re.compile(rf"(?:未|没有|无|不)(?:收取|收|产生|发生)(?:任何)?{_CLAUSE}{{0,6}}(?:处理费|费用)|免收"
-                      rf"|信息处理费{_CLAUSE}{{0,4}}(?<![\d.])0\s*元|(?:未发生|没有|无)收费")
+                      rf"|信息处理费{_CLAUSE}{{0,4}}(?<![\d.])0\s*元|(?:未发生|没有|无){_CLAUSE}{{0,12}}收费")
 FEE_WORD = re.compile("信息处理费|收费")
 # 未收到政府信息公开申请 / 未接到信息公开申请 / 未受理依申请公开事项 — but not 未收到法人或者其他组织…的申请
 NO_APPS = re.compile(r"(?:未|没有)(?:收到|接到|接收到|受理)(?:任何)?(?:新的)?(?:政府信息公开|信息公开|依申请公开)")

@@ -243,7 +243,20 @@ def build(ay: AgencyYear, sections: Sequence[SectionContent], style: DocxStyle =
                        align=WD_ALIGN_PARAGRAPH.JUSTIFY)
         if section.table:
             add_table(doc, ay, section.table, style)
+    _signature(doc, ay, style)
     return doc
+
+
+def _signature(doc: DocxDocument, ay: AgencyYear, style: DocxStyle) -> None:
+    """The 落款: agency and 成文日期 at the right, after a blank line, as official documents sign."""
+    from report_kit.narrative import signature
+
+    agency, dated = signature(ay)
+    _paragraph(doc, "", style, font=style.body_font, size=style.body_size, indent=False)
+    for line in (agency, dated):
+        if line:
+            _paragraph(doc, line, style, font=style.body_font, size=style.body_size,
+                       align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
 
 
 def _in_official_order(ay: AgencyYear, sections: Sequence[SectionContent]) -> list[SectionContent]:

@@ -42,6 +42,14 @@ def title_html(ay: AgencyYear) -> str:
     return _env().get_template("title.html.j2").render(ay=ay)
 
 
+def signature_html(ay: AgencyYear) -> str:
+    """The 落款 at the end of the report: agency and 成文日期, right-aligned as official documents sign."""
+    from report_kit.narrative import signature
+
+    agency, dated = signature(ay)
+    return _env().get_template("signature.html.j2").render(agency=agency, dated=dated)
+
+
 def section_html(section: SectionContent, ay: AgencyYear) -> str:
     """One numbered section: its title, paragraphs (generated ones marked) and official table."""
     table = table_html(ay, section.table) if section.table else ""
