@@ -232,6 +232,8 @@ def applications(ay: AgencyYear, previous: AgencyYear | None) -> Sentences:
     if new or carried:
         if carried_out == 0:
             out.add(say("carried_out_none"), [("三:结转下年度", 0)])
+        elif carried_out is None:
+            out.add(say("carried_out_blank"), [("三:结转下年度", None)])
         else:
             out.add(say("carried_out", value=carried_out), [("三:结转下年度", carried_out)])
     return out
@@ -253,7 +255,9 @@ def reviews(ay: AgencyYear, previous: AgencyYear | None) -> Sentences:
     def parts(gk: str) -> str:
         vals = [(c.label, ay.get("四", gk, c.key)) for c in parts_cols]
         stated.extend((f"四:{gk}:{lab}", v) for lab, v in vals if v != 0)
-        return "、".join(say("case_part", label=lab, value=v) for lab, v in vals if v != 0)
+        # the known outcomes, then the blank ones together: "结果维持1件，其他结果未填报"
+        return say("case_parts", known="、".join(say("case_part", label=lab, value=v) for lab, v in vals if v),
+                   blank="、".join(lab for lab, v in vals if v is None))
 
     clauses: list[str] = []
     by_role: dict[str, list[tuple[str, str, Number | None]]] = {}
