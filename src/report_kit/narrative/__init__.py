@@ -14,9 +14,7 @@ section's generated sentences make one paragraph, "本年度" said once, as an o
 
 from __future__ import annotations
 
-from datetime import date
-
-from report_kit.content import Paragraph, SectionContent
+from report_kit.content import Paragraph, SectionContent, chinese_date, signature
 from report_kit.model import AgencyYear
 from report_kit.narrative._facts import stated_by_analyst
 from report_kit.narrative._generate import REQUIREMENT_SENTENCES, TABLE_SENTENCES, Sentence, Sentences, say
@@ -56,17 +54,6 @@ def paragraph(texts: list[str]) -> str:
     """A section's generated sentences as one paragraph: "本年度" opens it once, not every sentence."""
     return "".join(t if i == 0 or not t.startswith(LEAD) or not texts[0].startswith(LEAD) else t[len(LEAD):]
                    for i, t in enumerate(texts))
-
-
-def chinese_date(d: date) -> str:
-    """A date as official documents write it: 2025年1月20日 (no leading zeros)."""
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
-def signature(ay: AgencyYear) -> tuple[str, str | None]:
-    """The 落款: the agency's full name and the 成文日期 (``dated``, else ``published``; None when neither)."""
-    signed = ay.signed_on
-    return ay.agency, chinese_date(signed) if signed else None
 
 
 def compose(ay: AgencyYear, previous: AgencyYear | None = None) -> list[SectionContent]:

@@ -27,7 +27,7 @@ from docx.shared import Length, Mm, Pt
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
 
-from report_kit.content import SectionContent
+from report_kit.content import SectionContent, signature
 from report_kit.model import AgencyYear
 from report_kit.publish._layout import Layout, place
 from report_kit.render.grid import Cell, table_grid
@@ -249,8 +249,6 @@ def build(ay: AgencyYear, sections: Sequence[SectionContent], style: DocxStyle =
 
 def _signature(doc: DocxDocument, ay: AgencyYear, style: DocxStyle) -> None:
     """The 落款: agency and 成文日期 at the right, after a blank line, as official documents sign."""
-    from report_kit.narrative import signature
-
     agency, dated = signature(ay)
     _paragraph(doc, "", style, font=style.body_font, size=style.body_size, indent=False)
     for line in (agency, dated):

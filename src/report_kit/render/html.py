@@ -12,7 +12,7 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from report_kit.content import SectionContent
+from report_kit.content import SectionContent, signature
 from report_kit.model import AgencyYear
 from report_kit.render.grid import table_grid
 
@@ -44,8 +44,6 @@ def title_html(ay: AgencyYear) -> str:
 
 def signature_html(ay: AgencyYear) -> str:
     """The 落款 at the end of the report: agency and 成文日期, right-aligned as official documents sign."""
-    from report_kit.narrative import signature
-
     agency, dated = signature(ay)
     return _env().get_template("signature.html.j2").render(agency=agency, dated=dated)
 
