@@ -35,17 +35,17 @@ previous = load_params(previous_path) if previous_path else None
 nbk.show_run(ay, params_path, params_sha256, previous_path)
 
 # %% [markdown] tags=["review"]
-# ## 2. 报表数据 (the figures this run used)
-
-# %% tags=["review"]
-nbk.show_figures(ay)
-
-# %% [markdown] tags=["review"]
-# ## 3. 检查结果 (findings: read these first)
+# ## 2. 检查结果 (findings: read these first, as on the review page)
 
 # %% tags=["review"]
 findings = run_checks(ay, previous)
 nbk.show_findings(findings)
+
+# %% [markdown] tags=["review"]
+# ## 3. 报表数据 (the figures this run used)
+
+# %% tags=["review"]
+nbk.show_figures(ay)
 
 # %% [markdown] tags=["review"]
 # ## 4. 报告正文 (narrative) and run record
@@ -63,3 +63,6 @@ nbk.show_title(ay)
 # %%
 for section in sections:  # the form's sections in official order, each with its table
     nbk.show_section(sections, ay, section.key)
+
+# %%
+nbk.show_signature(ay)

@@ -73,7 +73,7 @@ def test_fixing_a_blank_cell_shows_the_figure_and_the_resolved_findings(kewei: A
     # the generated prose follows the figure: "未填报" becomes "1件", and nothing else changes
     assert [t.section for t in diff.text] == ["三、收到和处理政府信息公开申请情况"]
     text = format_diff(diff)
-    assert "结转下年度继续办理[-未填报-]{+1件+}" in text
+    assert "结转下年度继续办理[-的申请数量未填报-]{+1件+}" in text
     assert "表三 四、结转下年度继续办理 × 总计: （空白） → 1" in text
     assert "Findings: 2 resolved, 0 new, 0 changed" in text
     assert "  - [警告] BLANK-CELLS@三" in text

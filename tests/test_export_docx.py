@@ -67,6 +67,8 @@ def test_title_sections_and_tables_in_official_order(case: tuple[AgencyYear, byt
         expected += [s.title, *(p.text for p in s.paragraphs)]
         if s.table:
             expected.append("<table>")
+    signed = ay.signed_on  # the 落款: agency, then the 成文日期 when known
+    expected += [ay.agency] + ([f"{signed.year}年{signed.month}月{signed.day}日"] if signed else [])
     assert body == expected
     assert [s.title for s in ay.fmt.sections] == [t for t in body if t in {s.title for s in ay.fmt.sections}]
 

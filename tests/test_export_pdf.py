@@ -55,9 +55,13 @@ def _pdf(key: str) -> Path:
     return out
 
 
+PAGE_NUMBER = re.compile(r"^[^\S\n]*—[^\S\n]*\d+[^\S\n]*—[^\S\n]*$", re.MULTILINE)
+
+
 def _text(pdf: Path) -> str:
-    return subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    """The report's text in reading order, without the page numbers (furniture that splits paragraphs)."""
+    return PAGE_NUMBER.sub("", subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(pdf), "-"],
+                                              capture_output=True, text=True, check=True).stdout)
 
 
 @pytest.fixture(params=sorted(REPORTS))
@@ -134,3 +138,20 @@ def test_missing_browser_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setenv(ENV_VAR, str(tmp_path / "no-such-chromium"))
     with pytest.raises(PublishError, match=r"REPORT_KIT_CHROMIUM=.*not an executable"):
         print_to_pdf(built("seed-2019") / "report.html")
+
+
+def test_pages_are_numbered_like_the_word_file_and_the_report_is_signed(report: str) -> None:
+    """Every page ends with "— n —" (the CSS page margin box), and the last page with the 落款."""
+    pdf = _pdf(report)
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    for n in range(1, pages + 1):
+        page = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", "-f", str(n), "-l", str(n), str(pdf), "-"],
+                              capture_output=True, text=True, check=True).stdout
+        assert re.sub(r"\s", "", page.strip().splitlines()[-1]) == f"—{n}—", (n, page[-200:])
+    ay = agency_year(report)
+    flat = re.sub(r"\s+", "", _text(pdf))
+    tail = flat[flat.rindex(re.sub(r"\s+", "", ay.fmt.sections[-1].title)):]
+    signed = ay.signed_on
+    assert ay.agency in tail
+    assert signed is None or f"{signed.year}年{signed.month}月{signed.day}日" in tail

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from report_kit import figures
 from report_kit.checks import rate
-from report_kit.narrative._generate import share
 
 from .checks_support import consistent, with_cells
 
@@ -48,7 +49,33 @@ def test_cases() -> None:
 def test_one_share_for_checks_and_narrative() -> None:
     assert figures.percent(1, 3) == "33.33%" and figures.percent(0, 5) == "0.00%"
     assert figures.percent(1, 0) == figures.percent(None, 5) == figures.percent(1, None) == "—"
-    assert rate is figures.percent and share is figures.percent
+    assert rate is figures.percent
+
+
+def test_shares_one_decimal_and_exactly_100_by_largest_remainder() -> None:
+    got = figures.shares([1, 1, 1], 3)
+    assert got == [Decimal("33.4"), Decimal("33.3"), Decimal("33.3")] and sum(got) == 100  # type: ignore[arg-type]
+    assert sum(figures.shares([2, 3, 60, 39, 85, 63], 252)) == 100  # type: ignore[arg-type]
+    assert figures.shares([0, 7, 0], 7) == [0, 100, 0]
+    # parts that do not make the whole are rounded each on its own, never forced to 100
+    assert figures.shares([1, 1], 3) == [Decimal("33.3"), Decimal("33.3")]
+    assert figures.shares([1, None], 3)[1] is None and figures.shares([1], 0) == [None]
+    assert figures.pct(Decimal("33.35")) == "33.4%" and figures.pct(Decimal(50)) == "50.0%" and figures.pct(None) == "—"
+    from report_kit.region import _figures as region
+    assert region.shares is figures.shares and region.pct is figures.pct  # one rounding for both reports
+
+
+@pytest.mark.parametrize("now,before,kind,percent,times", [
+    (10, 8, "up", "25.0", None), (8, 10, "down", "20.0", None), (0, 10, "down", "100.0", None),
+    (10, 10, "same", None, None), (5, 0, "from_zero", None, None), (20, 10, "up", None, "1.0"),
+    (31, 10, "up", None, "2.1"), (19999, 10000, "up", None, "1.0"), (1999, 1000, "up", "99.9", None),
+])
+def test_change_words_its_size_like_reports(now: int, before: int, kind: str, percent: str | None,
+                                            times: str | None) -> None:
+    c = figures.change(now, before)
+    assert c is not None and c.kind == kind and c.diff == abs(now - before)
+    assert c.percent == (Decimal(percent) if percent else None) and c.times == (Decimal(times) if times else None)
+    assert figures.change(None, 3) is None and figures.change(3, None) is None
 
 
 def test_carry_over_compares_consecutive_years_on_shared_columns() -> None:

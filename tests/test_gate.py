@@ -181,7 +181,8 @@ def test_approve_publish_edit_hold_back_correct(tmp_path: Path) -> None:
     notice = (portal / f"{TITLE}更正说明.html").read_text("utf-8")
     assert "于2025年1月20日发布" in notice and "2025年2月10日更正" in notice
     assert "表二 第二十条第（五）项 行政许可 × 本年处理决定数量：原为0，更正为7。" in notice
-    assert "“本年度未作出行政许可决定”更正为“作出行政许可决定7件”" in notice
+    # the changed sentence is quoted, not the whole generated paragraph of section 二
+    assert "“未作出行政许可、行政处罚、行政强制决定”更正为“作出行政许可决定7件，未作出行政处罚、行政强制决定”" in notice
     new_html = html.read_text("utf-8")
     assert new_html.index("更正说明") < new_html.index("<h1") and f"{TITLE}（2025年1月20日发布原文）.html" in new_html
     index = (portal / "index.html").read_text("utf-8")

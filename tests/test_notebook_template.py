@@ -28,13 +28,14 @@ def test_parameters_cell_defaults_to_the_seed() -> None:
     assert (TEMPLATE.parent / "../params/2019/zhuzhou-county-kgxj.yaml").resolve().is_file()
 
 
-def test_publish_cells_show_the_title_then_every_section_of_the_form() -> None:
+def test_publish_cells_show_the_title_then_every_section_of_the_form_then_the_signature() -> None:
     nb = nbformat.read(TEMPLATE, as_version=4)
     publish = [c.source for c in nb.cells if c.cell_type == "code" and "review" not in c.metadata.get("tags", [])]
     assert publish[0] == "nbk.show_title(ay)"
     # one cell loops over the sections compose() returns, so a form with other sections needs no new cell
-    assert len(publish) == 2 and publish[1].startswith("for section in sections:")
+    assert len(publish) == 3 and publish[1].startswith("for section in sections:")
     assert "nbk.show_section(sections, ay, section.key)" in publish[1]
+    assert publish[2] == "nbk.show_signature(ay)"  # the 落款 closes the report
 
 
 def test_cells_stay_short() -> None:

@@ -197,3 +197,16 @@ def test_fast_reader_agrees_with_the_line_aware_reader(scalar: str) -> None:
     fast = outcome(lambda: params.loads(text, "p.yaml"))
     slow = outcome(lambda: params.validate(params.parse_yaml(text, "p.yaml"), "p.yaml"))
     assert fast == slow
+
+
+def test_dated_is_read_written_and_offered_by_the_scaffold(tmp_path) -> None:
+    """``dated:`` (成文日期) is a params field of its own; files without it keep their bytes."""
+    from datetime import date
+
+    text = params.scaffold("某局", "mou-ju", 2024)
+    assert "\ndated: # 成文日期" in text and params.loads(text, "<s>").dated is None
+    signed = params.loads(text.replace("\ndated: #", "\ndated: 2025-01-20 #").replace("\npublished: #",
+                                                                                    "\npublished: 2025-02-03 #"), "<s>")
+    assert signed.dated == date(2025, 1, 20) and signed.signed_on == date(2025, 1, 20)
+    assert params.loads(params.dumps(signed), "<s>").dated == date(2025, 1, 20)
+    assert "dated" not in params.dumps(params.loads(text, "<s>"))

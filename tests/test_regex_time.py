@@ -108,6 +108,22 @@ KNOWN: dict[str, tuple[str, list[Shape]]] = {
     "_BIG5_CHARSET": ("bytes-finditer", [S("charset", " ", "x"), S("", "charset=", ""), S("charset= ", "\"", "x")]),
     "inline:^(?:19|20)\\d{2}[-_ ]*": ("finditer", [S("2024", "-", "x")]),
     "inline:[^a-z0-9]+": ("finditer", [S("", "-", "a")]),
+    # narrative: facts the analyst's text already states
+    "FEE_NONE": ("finditer", [S("", "未收取", ""), S("未收取", "x", "费"), S("信息处理费", "x", "0元"),
+                              S("", "未发生", "")]),
+    "FEE_WORD": ("finditer", [S("", "收", "")]),
+    "NO_APPS": ("finditer", [S("", "未收到", ""), S("", "没有", "")]),
+    "NO_CASES": ("finditer", [S("", "未发生", ""), S("未发生", "行政复议", ""), S("未有", "x", "行政诉讼")]),
+    "YUAN": ("finditer", [S("", "1", "x"), S("", "1.", "x"), S("x", "1 ", "x")]),
+    "SENTENCE_END": ("finditer", [S("", "x", ""), S("", "。", "")]),
+    # checks/_lint: the prose linter
+    "LINT_SENTENCE": ("finditer", [S("", "x", ""), S("", "。", "")]),
+    "LABEL_SLASH": ("finditer", [S("", "增/", ""), S("增", " ", "x"), S("", "增 / ", "")]),
+    "BARE_FIGURE": ("fullmatch", [S("现行有效", "1", "x"), S("现行有效", " ", "1"), S("", "结转1", "")]),
+    "FIGURE": ("finditer", [S("", "1", "x"), S("1", " ", "x")]),
+    "CLAUSE_END": ("finditer", [S("", "，", ""), S("", "x", "")]),
+    "LONG_PERCENT": ("finditer", [S("", "1", "x"), S("1.", "1", "x"), S("", "1.11", "")]),
+    "LONG_NUMBER": ("finditer", [S("", "1", "x"), S("1.", "1", "."), S("", "1.111", "")]),
     # elsewhere
     "SLUG_RE": ("match", [S("a", "-a", "-"), S("", "a", "-")]),
     "UNIT_AFTER_BLANK": ("finditer", []),

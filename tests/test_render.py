@@ -14,6 +14,8 @@ from report_kit.formats import get_format
 from report_kit.model import AgencyYear, blank_tables
 from report_kit.render import section_html, table_grid, table_html, title_html
 
+from .checks_support import consistent
+
 
 def _cells(html: str) -> dict[tuple[str, str], str]:
     soup = BeautifulSoup(html, "lxml")
@@ -114,3 +116,18 @@ def test_params_text_is_escaped(seed_ay) -> None:
     soup = BeautifulSoup(html, "lxml")
     assert soup.find("script") is None and soup.find("img") is None
     assert soup.select("p.generated")[0].get_text() == "生成"
+
+
+def test_signature_dated_else_published_and_escaped() -> None:
+    """The 落款: the agency and the 成文日期 from ``dated``, falling back to ``published``; nothing invented."""
+    from datetime import date
+
+    from report_kit.render import signature_html
+
+    ay = consistent("2021")
+    assert "signature-date" not in signature_html(replace(ay, published=None, dated=None))
+    published = replace(ay, agency="某<局>", published=date(2025, 2, 3))
+    html = signature_html(published)
+    assert "某&lt;局&gt;" in html and "2025年2月3日" in html
+    dated = replace(published, dated=date(2025, 1, 20))
+    assert "2025年1月20日" in signature_html(dated) and "2025年2月3日" not in signature_html(dated)

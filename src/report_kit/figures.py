@@ -12,7 +12,9 @@ sum of the applicant columns).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 from report_kit.formats import Column, Row, Table
@@ -118,6 +120,65 @@ def percent(part: Number | None, base: Number | None) -> str:
     return f"{100 * part / base:.2f}%"
 
 
+TENTH = Decimal("0.1")
+
+
+def shares(parts: Sequence[Number | None], base: Number | None) -> list[Decimal | None]:
+    """Percentages to one decimal that add up to exactly 100.0 (largest remainder), None where unknown.
+
+    Only when every part is known and they add up to ``base``; otherwise each share is rounded on its own
+    (the parts do not make a whole, so forcing 100.0 would invent a figure). Ties go to the earlier part.
+    """
+    if not base:
+        return [None] * len(parts)
+    if None in parts or sum(p or 0 for p in parts) != base:
+        return [None if p is None else (Decimal(100 * p) / Decimal(base)).quantize(TENTH, ROUND_HALF_UP)
+                for p in parts]
+    tenths = [Decimal(1000 * (p or 0)) / Decimal(base) for p in parts]
+    floors = [int(t) for t in tenths]
+    order = sorted(range(len(parts)), key=lambda i: (-(tenths[i] - floors[i]), i))
+    for i in order[:1000 - sum(floors)]:
+        floors[i] += 1
+    return [Decimal(f) / 10 for f in floors]
+
+
+def pct(value: Decimal | None) -> str:
+    """A percentage as the narrative prints it: one decimal ('33.3%'); '—' when unknown."""
+    return "—" if value is None else f"{value:.1f}%"
+
+
+@dataclass(frozen=True)
+class Change:
+    """Year-on-year change of a count: how reports word it (增长X% below 100%, 增长X倍 from 1 up, 下降X%, 持平).
+
+    ``kind`` is up, down, same or from_zero (last year 0, this year more); ``diff`` the absolute difference;
+    ``percent`` the change in % to one decimal (up below 100%, down); ``times`` X of 增长X倍 = (new − old) / old
+    to one decimal (up from 1)."""
+
+    kind: str
+    diff: int
+    percent: Decimal | None = None
+    times: Decimal | None = None
+
+
+def change(now: int | None, before: int | None) -> Change | None:
+    """This year's count against last year's; None when either is blank."""
+    if now is None or before is None:
+        return None
+    diff = now - before
+    if diff == 0:
+        return Change("same", 0)
+    if before == 0:
+        return Change("from_zero", diff)
+    ratio = Decimal(abs(diff)) / Decimal(before)
+    percent = (100 * ratio).quantize(TENTH, ROUND_HALF_UP)
+    if diff < 0:
+        return Change("down", -diff, percent=percent)
+    if percent < 100:  # decided on the printed figure: 99.96% prints 100.0%, so it is 增长1倍
+        return Change("up", diff, percent=percent)
+    return Change("up", diff, times=ratio.quantize(TENTH, ROUND_HALF_UP))
+
+
 def carry_over(ay: AgencyYear, previous: AgencyYear | None) -> list[tuple[Column, int | None, int | None]]:
     """This year's 上年结转 against last year's 结转下年度, per applicant column both forms share.
 
@@ -202,6 +263,7 @@ def share_tolerance(stated: str) -> float:
     return max(0.1, 0.5 * 10 ** -decimals + 1e-9)
 
 
-__all__ = ["Applications", "Reading", "applicant_sum", "application_readings", "applications", "carried_out",
-           "carry_over", "case_groups", "case_sum", "outcome_groups", "outcome_readings", "percent",
-           "reviews_and_lawsuits", "row_reading", "share_tolerance", "total", "total_column"]
+__all__ = ["Applications", "Change", "Reading", "applicant_sum", "application_readings", "applications",
+           "carried_out", "carry_over", "case_groups", "case_sum", "change", "outcome_groups", "outcome_readings",
+           "pct", "percent", "reviews_and_lawsuits", "row_reading", "share_tolerance", "shares", "total",
+           "total_column"]

@@ -113,6 +113,7 @@ class _Meta(_Strict):
     body: Body = "department"
     level: Level | None = None
     published: date | None = None
+    dated: date | None = None  # 成文日期 in the 落款; the portal's ``published`` date never changes a signed report
     # text and narrative hold one field per section of the form: ``_schema`` replaces these placeholders
     # (in place, so validation messages keep the order of a params file)
     text: Any = None
@@ -172,6 +173,7 @@ class AgencyYear:
     body: Body = "department"
     level: Level | None = None
     published: date | None = None
+    dated: date | None = None  # 成文日期 (the 落款's date); falls back to ``published``, see ``signed_on``
     text: Mapping[str, str | None] = field(default_factory=dict)
     catalogue: tuple[tuple[str, int | None], ...] | None = None
     fee_charged: bool | None = None
@@ -196,6 +198,11 @@ class AgencyYear:
         return self.fmt.title.format(agency=self.agency, year=self.year)
 
     @property
+    def signed_on(self) -> date | None:
+        """The 成文日期 of the 落款: ``dated``, else ``published`` when only that is set."""
+        return self.dated or self.published
+
+    @property
     def display_name(self) -> str:
         return self.short_name or self.agency
 
@@ -214,7 +221,7 @@ def from_document(doc: BaseModel, source: str | None = None) -> AgencyYear:
     return AgencyYear(
         fmt=fmt, agency=data["agency"], slug=data["slug"], year=data["year"], tables=tables,
         short_name=data["short_name"], body=data["body"], level=data["level"],
-        published=data["published"], text=data["text"], catalogue=catalogue,
+        published=data["published"], dated=data["dated"], text=data["text"], catalogue=catalogue,
         fee_charged=fee.get("charged"), fee_amount=fee.get("amount"),
         narrative=data["narrative"], acknowledged=data["acknowledged"], source=source,
     )

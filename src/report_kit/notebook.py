@@ -122,6 +122,14 @@ def show_title(ay: AgencyYear) -> None:
     _published(title_html(ay), title_record(ay))
 
 
+def show_signature(ay: AgencyYear) -> None:
+    """The 落款 at the end of the published report: agency and 成文日期."""
+    from report_kit.recorded import signature_record
+    from report_kit.render import signature_html
+
+    _published(signature_html(ay), signature_record(ay))
+
+
 def show_section(sections: Sequence[SectionContent], ay: AgencyYear, key: str) -> None:
     """One section of the form, as it appears in the published report."""
     from report_kit.recorded import section_record

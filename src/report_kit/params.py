@@ -52,6 +52,7 @@ META_LABELS = {
     "body": "机关类型",
     "level": "行政层级",
     "published": "发布日期",
+    "dated": "成文日期",
     "text": "分析文字",
     "facts": "补充数据",
     "catalogue": "公开目录条数",
@@ -451,7 +452,9 @@ def to_document(ay: AgencyYear) -> CommentedMap:
     doc["body"] = ay.body
     doc["level"] = ay.level
     doc["published"] = ay.published.isoformat() if ay.published else None
-    for key in ("agency", "short_name", "year", "published", "level"):
+    if ay.dated is not None:  # written only when set: params without it keep their bytes
+        doc["dated"] = ay.dated.isoformat()
+    for key in ("agency", "short_name", "year", "published", "level") + (("dated",) if ay.dated else ()):
         doc.yaml_add_eol_comment(META_LABELS[key], key)
     doc.yaml_add_eol_comment(f"{fmt.notice}, report years {fmt.years}", "format")
     doc.yaml_add_eol_comment("department 部门 (deadline 1月31日) | government 本级政府 (3月31日)", "body")
@@ -514,6 +517,8 @@ def scaffold(agency: str, slug: str, year: int, short_name: str | None = None,
     fmt = get_format(format_id) if format_id else format_for_year(year)
     ay = AgencyYear(fmt=fmt, agency=agency, slug=slug, year=year, tables=blank_tables(fmt),
                     short_name=short_name, text=dict.fromkeys(fmt.text_keys, ""), catalogue=None)
-    text = dumps(ay)
+    # the 成文日期 line is offered in the scaffold (dumps writes it only when set, so old files keep their bytes)
+    dated = "dated: # 成文日期 (落款), e.g. 2025-01-20; blank: the 发布日期\n"
+    text = dumps(ay).replace("\npublished: # 发布日期\n", "\npublished: # 发布日期\n" + dated, 1)
     loads(text, "<scaffold>")  # the scaffold must itself be valid params
     return text

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from report_kit.content import Paragraph, SectionContent
+from report_kit.content import Paragraph, SectionContent, signature
 from report_kit.model import AgencyYear
 from report_kit.render.grid import Cell, Grid, table_grid
 
@@ -39,9 +39,18 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Signature:
+    """The 落款: the agency's name and the 成文日期 as written (None: no date set)."""
+
+    agency: str
+    dated: str | None
+
+
+@dataclass(frozen=True)
 class Report:
     title: Title
     sections: tuple[Section, ...]
+    signature: Signature | None = None
 
 
 class NotRecorded(ValueError):
@@ -67,6 +76,11 @@ def _grid(g: Grid) -> dict[str, Any]:
 def title_record(ay: AgencyYear) -> dict[str, Any]:
     return {"kind": "title", "title": ay.title, "agency": ay.agency, "notice": ay.fmt.notice,
             "published": ay.published.isoformat() if ay.published else None}
+
+
+def signature_record(ay: AgencyYear) -> dict[str, Any]:
+    agency, dated = signature(ay)
+    return {"kind": "signature", "agency": agency, "dated": dated}
 
 
 def section_record(section: SectionContent, ay: AgencyYear) -> dict[str, Any]:
@@ -102,14 +116,17 @@ def _section_of(d: dict[str, Any]) -> Section:
 def from_records(records: Iterable[dict[str, Any]]) -> Report:
     title: Title | None = None
     sections: list[Section] = []
+    signed: Signature | None = None
     for rec in records:
         if rec.get("kind") == "title":
             title = _title_of(rec)
         elif rec.get("kind") == "section":
             sections.append(_section_of(rec))
+        elif rec.get("kind") == "signature":
+            signed = Signature(str(rec["agency"]), str(rec["dated"]) if rec.get("dated") else None)
     if title is None:
         raise NotRecorded("the notebook published no title (notebook.show_title)")
-    return Report(title, tuple(sections))
+    return Report(title, tuple(sections), signed)
 
 
 def read(nb: Any) -> Report:
@@ -133,4 +150,4 @@ def read(nb: Any) -> Report:
 
 def report_of(ay: AgencyYear, sections: Iterable[SectionContent]) -> Report:
     """The same records made directly from an agency-year (for tests and tools without a notebook)."""
-    return from_records([title_record(ay), *(section_record(s, ay) for s in sections)])
+    return from_records([title_record(ay), *(section_record(s, ay) for s in sections), signature_record(ay)])

@@ -9,6 +9,7 @@ from report_kit.checks import (  # noqa: F401  (importing a module registers its
     _crossyear,
     _document,
     _identity,
+    _lint,
     _plausible,
     _requirements,
     _structure,

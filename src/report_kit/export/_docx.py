@@ -31,7 +31,7 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 from report_kit.content import SectionContent
 from report_kit.export._layout import Layout, place
 from report_kit.model import AgencyYear
-from report_kit.recorded import Report, report_of
+from report_kit.recorded import Report, Signature, report_of
 from report_kit.render.grid import Cell, Grid
 
 
@@ -249,7 +249,18 @@ def build(report: Report, style: DocxStyle = GOVERNMENT) -> DocxDocument:
                        align=WD_ALIGN_PARAGRAPH.JUSTIFY)
         if section.grid is not None:
             add_table(doc, section.grid, style)
+    if report.signature is not None:
+        _signature(doc, report.signature, style)
     return doc
+
+
+def _signature(doc: DocxDocument, signed: Signature, style: DocxStyle) -> None:
+    """The 落款: agency and 成文日期 at the right, after a blank line, as official documents sign."""
+    _paragraph(doc, "", style, font=style.body_font, size=style.body_size, indent=False)
+    for line in (signed.agency, signed.dated):
+        if line:
+            _paragraph(doc, line, style, font=style.body_font, size=style.body_size,
+                       align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
 
 
 def _in_official_order(ay: AgencyYear, sections: Sequence[SectionContent]) -> list[SectionContent]:

@@ -64,6 +64,10 @@ def _template(name: str) -> str:
     return resources.files(__package__).joinpath("templates", name).read_text("utf-8")
 
 
+def _sentences(paragraphs: Sequence[str]) -> list[str]:
+    return [s for p in paragraphs for s in p.split("。") if s.strip()]
+
+
 def correction_lines(old_notebook: Path, new_notebook: Path) -> list[str]:
     """What changed between the released build and the new one, in the words of a 更正说明 (from ``diff``)."""
     diff = export.diff_builds(old_notebook, new_notebook)
@@ -73,7 +77,9 @@ def correction_lines(old_notebook: Path, new_notebook: Path) -> list[str]:
 
     lines = [f"{c.label}：原为{shown(c.old)}，更正为{shown(c.new)}。" for c in diff.figures]
     for t in diff.text:
-        olds, news = [p for p in t.old if p not in t.new], [p for p in t.new if p not in t.old]
+        # sentence by sentence: a section's generated prose is one paragraph, the notice quotes what changed
+        old, new = _sentences(t.old), _sentences(t.new)
+        olds, news = [p for p in old if p not in new], [p for p in new if p not in old]
         for a, b in zip(olds, news, strict=False):
             lines.append(f"{t.section}：“{a.rstrip('。')}”更正为“{b.rstrip('。')}”。")
         lines += [f"{t.section}：删除“{a.rstrip('。')}”。" for a in olds[len(news):]]

@@ -1,15 +1,15 @@
 """Derived figures the region report needs: outcome groups, shares, correction rates (small on purpose).
 
-The model is getting a derived-figures layer of its own (totals, outcome groups, shares); until it lands these
-few functions live here, each reading the official roles of the format so no label is known by heart.
+Shares and their printing come from the model's derived-figures layer (``report_kit.figures``), the same
+the agency narrative uses; the rest reads the official roles of the format so no label is known by heart.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from report_kit.figures import pct, shares
 from report_kit.model import AgencyYear
 
 
@@ -39,29 +39,6 @@ def outcome_groups(ay: AgencyYear) -> list[tuple[str, int | None]]:
 
 def outcome_labels(ay: AgencyYear) -> list[str]:
     return [label for label, _ in outcome_groups(ay)]
-
-
-def shares(parts: Sequence[int | None], base: int | None) -> list[Decimal | None]:
-    """Percentages to one decimal that add up to exactly 100.0 (largest remainder), None where unknown.
-
-    Only when every part is known and they add up to ``base``; otherwise each share is rounded on its own
-    (the parts do not make a whole, so forcing 100.0 would invent a figure)."""
-    if not base:
-        return [None] * len(parts)
-    if None in parts or sum(p or 0 for p in parts) != base:
-        return [None if p is None else (Decimal(1000 * p) / base / 10).quantize(Decimal("0.1"), ROUND_HALF_UP)
-                for p in parts]
-    tenths = [Decimal(1000 * (p or 0)) / base for p in parts]
-    floors = [int(t) for t in tenths]
-    left = 1000 - sum(floors)
-    order = sorted(range(len(parts)), key=lambda i: (-(tenths[i] - floors[i]), i))
-    for i in order[:left]:
-        floors[i] += 1
-    return [Decimal(f) / 10 for f in floors]
-
-
-def pct(value: Decimal | None) -> str:
-    return "—" if value is None else f"{value:.1f}%"
 
 
 @dataclass(frozen=True)
@@ -114,3 +91,6 @@ def cases(ay: AgencyYear) -> tuple[Cases, Cases]:
         else:
             review = review + c
     return review, litigation
+
+
+__all__ = ["Cases", "cases", "outcome_groups", "outcome_labels", "pct", "row_total", "shares"]

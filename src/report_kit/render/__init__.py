@@ -12,9 +12,10 @@ from report_kit.render.html import (
     TEMPLATE_NAME,
     page_css,
     section_html,
+    signature_html,
     table_html,
     title_html,
 )
 
-__all__ = ["TEMPLATE_DIR", "TEMPLATE_NAME", "Cell", "page_css", "section_html", "table_grid", "table_html",
-           "title_html"]
+__all__ = ["TEMPLATE_DIR", "TEMPLATE_NAME", "Cell", "page_css", "section_html", "signature_html", "table_grid",
+           "table_html", "title_html"]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from report_kit.content import SectionContent
+from report_kit.content import SectionContent, signature
 from report_kit.model import AgencyYear
 from report_kit.render.grid import table_grid
 
@@ -40,6 +40,12 @@ def table_html(ay: AgencyYear, table: str) -> str:
 
 def title_html(ay: AgencyYear) -> str:
     return _env().get_template("title.html.j2").render(ay=ay)
+
+
+def signature_html(ay: AgencyYear) -> str:
+    """The 落款 at the end of the report: agency and 成文日期, right-aligned as official documents sign."""
+    agency, dated = signature(ay)
+    return _env().get_template("signature.html.j2").render(agency=agency, dated=dated)
 
 
 def section_html(section: SectionContent, ay: AgencyYear) -> str:
