@@ -91,7 +91,9 @@ def test_repro5_a_customised_template_reaches_html_and_word_alike(tmp_path: Path
     assert "本段由本机关模板追加。" in (folder / "report.html").read_text("utf-8")
     paragraphs = _docx_paragraphs((folder / "report.docx").read_bytes())
     assert "本段由本机关模板追加。" in paragraphs
-    assert paragraphs.index("本段由本机关模板追加。") == len(paragraphs) - 1  # at the end of 六, as in the page
+    # at the end of 六, as in the page: only the 落款 (a blank line, the agency, maybe the date) follows
+    after = paragraphs[paragraphs.index("本段由本机关模板追加。") + 1:]
+    assert after[:2] == ["", "上海市科学技术委员会"] and len(after) <= 3, after
 
     # a published cell showing HTML of its own: Word cannot hold it, so the agency fails, saying so
     nb = nbformat.read(path, as_version=4)
