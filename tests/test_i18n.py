@@ -105,3 +105,38 @@ def test_lang_option_and_environment_switch_to_english() -> None:
         assert "用法" not in done.stdout
     bad = _cli("--lang", "fr", "--help")
     assert bad.returncode == 2 and "未知的语言" in bad.stderr
+
+
+BAD_PARAMS = """agency: ""
+slug: Bad Slug
+year: 2024
+format: '2024'
+body: ministry
+level: x
+published: notadate
+extra_key: 1
+facts: {fee: {charged: maybe, amount: abc}, catalogue: 3}
+text: {bogus: 1}
+"""
+
+
+def test_params_errors_are_chinese(chinese, seed_params: Path, tmp_path: Path) -> None:
+    from report_kit.errors import ParamsError
+    from report_kit.params import loads
+
+    from ._english import english
+
+    seed = seed_params.read_text("utf-8")
+    cases = [BAD_PARAMS, seed.replace("agency:", "agency: [1]\nagencyx:", 1), "- a list\n", "a: [1\n",
+             "x: !!python/object:os.system {}\n", seed.replace("slug:", "\x07slug:", 1),
+             seed.replace("0, ", "-3, ", 1).replace("1, ", "1.5, ", 1).replace("2, ", "99999999999, ", 1),
+             seed.replace("charged: false", "charged: 'no'", 1)]
+    seen = 0
+    for text in cases:
+        with pytest.raises(ParamsError) as err:
+            loads(text, "p.yaml")
+        message = str(err.value)
+        seen += len(err.value.problems)
+        assert "参数文件中有" in message
+        assert english(message) == [], message
+    assert seen >= 15
