@@ -69,7 +69,7 @@ META_LABELS = {
 def read_bytes(path: Path) -> bytes:
     """The file's bytes: a regular file of at most MAX_BYTES (a FIFO, a device or a folder is refused)."""
     try:
-        return read_limited(path, MAX_BYTES, what="a params file is a few KB")
+        return read_limited(path, MAX_BYTES, what=N_("a params file is a few KB"))
     except InputFileError as exc:
         raise ParamsError(path, [Problem(str(path), None, "", None, exc.reason)]) from None
 
