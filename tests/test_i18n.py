@@ -20,7 +20,7 @@ assert _spec and _spec.loader
 catalog_tool = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(catalog_tool)
 
-BRACES = re.compile(r"\{[^{}]*\}")
+BRACES = re.compile(r"\{[A-Za-z_]\w*(?:![rsa])?(?::[^{}]*)?\}")  # str.format fields, not literal braces
 PERCENT = re.compile(r"%(?:\([a-z_]+\))?[-#0 +]*\d*(?:\.\d+)?[sdrif%]")
 
 
