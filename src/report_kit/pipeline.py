@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from report_kit import kernels, publish
+from report_kit import i18n, kernels, publish
 from report_kit import params as params_io
 from report_kit.errors import NotebookExecutionError, OutputPathError, PipelineError
 from report_kit.files import atomic_write_text
@@ -62,6 +62,7 @@ def parameters_for(params_path: Path, ay: AgencyYear) -> dict[str, Any]:
         "params_path": str(params_path.resolve()),
         "params_sha256": params_io.content_hash(params_path),
         "previous_path": str(previous.resolve()) if previous else None,
+        "lang": i18n.language(),  # the notebook's headings follow the run's language
     }
 
 

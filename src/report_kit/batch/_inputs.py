@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from report_kit import __version__
+from report_kit import __version__, i18n
 
 STAMP = ".inputs.sha256"
 
@@ -15,7 +15,7 @@ def inputs_hash(params: Path, previous: Path | None, template: Path, to: tuple[s
     for part in (params, previous, template):
         h.update(part.read_bytes() if part is not None and part.is_file() else b"-")
         h.update(b"\0")
-    h.update(f"{__version__}|{','.join(sorted(to))}".encode())
+    h.update(f"{__version__}|{','.join(sorted(to))}|{i18n.language()}".encode())  # headings follow the language
     return h.hexdigest()
 
 
