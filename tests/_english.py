@@ -16,13 +16,18 @@ ALLOWED = {
     "year", "slug", "format", "body", "level", "published", "text", "facts", "narrative", "fee", "catalogue",
     "acknowledged", "short", "name", "dated", "yyyy", "mm", "dd", "ipynb", "py", "md", "txt", "xls", "wps", "doc",
     "usage", "department", "government", "national", "provincial", "prefecture", "county", "township", "dask",
-    "tcp", "local", "fork", "spawn", "markdown", "jupyter", "chromium", "papermill", "python", "pip", "make",
+    "tcp", "jupyterlab", "local", "fork", "spawn", "markdown", "jupyter", "chromium", "papermill", "python", "pip",
+    "make",
+    "portal",  # folder names the tests give
+    # command names, as typed
+    "new", "run", "build", "diff", "check", "rules", "findings", "import", "audit", "demo", "sheet", "region", "status",
+    "approve", "publish",
 }
 _REMOVE = [
     re.compile(r"(?m)^(\s*[^\s:]+:\d+: )[^\s:]+(?= \(|:)"),  # the field name in `file:line: field (标签): …`
     re.compile(r"`[^`]*`"),                       # code
     re.compile(r"'[^'\n]*'|\"[^\"\n]*\""),        # quoted values
-    re.compile(r"(?:[\w.-]*/)+[\w.<>{},-]*"),     # paths: a/b/c.yaml, params/<year>/<slug>.yaml
+    re.compile(r"(?:[\w.<>-]*/)+[\w.<>{},-]*"),   # paths: a/b/c.yaml, params/<year>/<slug>.yaml
     re.compile(r"\b[\w-]+\.(?:yaml|yml|html|ipynb|xlsx|docx|pdf|csv|json|txt|md|py|j2|mo|po)\b"),
     re.compile(r"--?[a-z][\w-]*"),                # options
     re.compile(r"\b[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+\b"),  # rule ids
@@ -32,8 +37,14 @@ _REMOVE = [
 _WORD = re.compile(r"[A-Za-z]{2,}")
 
 
-def english(text: str, allowed: set[str] = ALLOWED) -> list[str]:
-    """The English words left in ``text`` (empty when a Chinese reader meets none)."""
+_METAVAR = re.compile(r"\b[A-Z][A-Z0-9_]+\b")
+
+
+def english(text: str, allowed: set[str] = ALLOWED, *, metavars: bool = False) -> list[str]:
+    """The English words left in ``text`` (empty when a Chinese reader meets none); ``metavars``: ignore the
+    placeholders of a --help page (YEAR, PARAMS_ROOT)."""
+    if metavars:
+        text = _METAVAR.sub(" ", text)
     for pattern in _REMOVE:
         text = pattern.sub(" ", text)
     return [w for w in _WORD.findall(text) if w.lower() not in allowed]

@@ -14,7 +14,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                                      "SHA-256 of the params file and of the released files (report.html and any "
                                      "report.pdf/report.docx built). Refused while error findings are open or the "
                                      "build is older than the params."))
-    p.add_argument("params", type=Path, help=_("params/<year>/<slug>.yaml"))
+    p.add_argument("params", type=Path, metavar="PARAMS", help=_("params/<year>/<slug>.yaml"))
     p.add_argument("--by", required=True, help=_("name of the person signing (姓名)"))
     p.add_argument("--step", help=_("the step signed (default: the next one due; steps from approvals/steps.yaml, "
                                     "default 保密审查 then 签发)"))

@@ -17,8 +17,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         description=_("Compare two executed report notebooks (report.ipynb) or build folders "
                       "(outputs/<year>/<slug>): changed figures with their official labels, new/resolved "
                       "findings, and the text of each section with changed characters marked [-old-]{+new+}."))
-    p.add_argument("old", type=Path, help=_("OLD report.ipynb or build folder"))
-    p.add_argument("new", type=Path, help=_("NEW report.ipynb or build folder"))
+    p.add_argument("old", type=Path, metavar="OLD", help=_("OLD report.ipynb or build folder"))
+    p.add_argument("new", type=Path, metavar="NEW", help=_("NEW report.ipynb or build folder"))
     p.add_argument("--json", action="store_true", help=_("print the differences as JSON"))
     p.set_defaults(func=run)
 

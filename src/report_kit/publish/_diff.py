@@ -252,7 +252,7 @@ def _text_lines(change: TextChange) -> list[str]:
 
 def format_diff(diff: RunDiff) -> str:
     """The diff as plain text for a terminal or a review comment."""
-    lines = ["report-kit diff", _("  old: {side}").format(side=_side(diff.old)),
+    lines = [_("report-kit diff"), _("  old: {side}").format(side=_side(diff.old)),
              _("  new: {side}").format(side=_side(diff.new)), ""]
     if diff.empty:
         return "\n".join([*lines, _("No differences in figures, findings or text.")]) + "\n"
