@@ -168,7 +168,7 @@ def _check_shape(doc: Any, path: str) -> None:
             tag = "tag:yaml.org,2002:binary" if isinstance(node, bytes) else type(node).__name__
         if tag is not None and tag not in SAFE_TAGS:
             raise ParamsError(path, [Problem(path, None, "", None,
-                                             _("YAML tag `{tag}` is not allowed in a params file").format(tag=tag))])
+                                             _("YAML tag {tag} is not allowed in a params file").format(tag=tag))])
         if isinstance(node, dict):
             stack.extend((v, depth + 1) for v in node.values())
             stack.extend((k, depth + 1) for k in node)
@@ -322,7 +322,7 @@ def _message(fmt: Format, err: dict[str, Any]) -> str:
     kind = SAME_AS.get(kind, kind)
     template = (IN_TABLE.get(kind) if in_table else None) or MESSAGES.get(kind, GENERIC)
     limit = ctx.get("le", ctx.get("lt", ctx.get("max_length", MAX_FIGURE)))
-    choices = ctx.get("choices") or ", ".join(re.findall(r"'([^']*)'", str(ctx.get("expected", ""))))
+    choices = ctx.get("choices") or ", ".join(str(ctx.get("expected", "")).split("'")[1::2])  # 'a' or 'b'→a, b
     return _(template).format(value=shown, limit=limit, choices=choices, kind=kind)
 
 
