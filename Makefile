@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup run test test-fast lint lab bundle system-deps clean
+.PHONY: setup run test test-fast lint lab bundle catalog system-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,12 @@ test: setup lint
 
 test-fast: setup
 	$(BIN)/pytest -q -m "not slow"
+
+# The Chinese message catalogue (report_kit.i18n): extract the msgids from src/ and argparse with Babel into
+# src/report_kit/locale/zh_CN/LC_MESSAGES/report_kit.po (new ones untranslated), then compile the shipped .mo.
+# Translate the empty msgstr entries it lists and run it again; tests/test_i18n.py fails until every one is done.
+catalog: setup
+	$(BIN)/python tools/catalog.py
 
 # JupyterLab on the template with the project's kernel: the venv's kernelspec and jupytext pairing
 # (notebooks/jupytext.toml) take precedence over any user-wide Jupyter setup. LAB_ARGS: extra options.

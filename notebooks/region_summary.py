@@ -12,11 +12,6 @@
 #     name: python3
 # ---
 
-# %% [markdown] tags=["review"]
-# # 政府信息公开工作年度报告汇总 · report-kit region template
-#
-# One region-year per run: every registered agency under `parent` (all of them when it is None) for `year`. Cells tagged `review` are removed from the published `report.html`; the cells at the end display the region report itself. `report-kit region --year Y [--parent SLUG]` executes it with papermill; run it as it is in JupyterLab to see the bundled params.
-
 # %% tags=["parameters", "review"]
 # Parameters: papermill injects the real values in the cell after this one.
 params_root = "../params"
@@ -25,9 +20,16 @@ parent = None  # a registry slug or parent name: only that subtree
 as_of = None  # ISO date the filings are judged on (None: today)
 registry = None  # agency registry (None: <params_root>/agencies.yaml)
 inputs_sha256 = None  # digest of the registry and params when the run was scheduled
+lang = None  # language of the headings: "zh_CN" or "en" (None: REPORT_KIT_LANG, else Chinese)
 
-# %% [markdown] tags=["review"]
-# ## 1. 载入 (the region, its filings and each agency's checks)
+# %% tags=["review"]
+from report_kit import notebook as nbk
+
+nbk.use_language(lang)
+nbk.heading("region_intro")
+
+# %% tags=["review"]
+nbk.heading("region_load")
 
 # %% tags=["review"]
 from report_kit import region as rg
@@ -38,15 +40,15 @@ summary = rg.summarize(region)
 rows = rg.agency_rows(region)
 rg.show_inputs(region)
 
-# %% [markdown] tags=["review"]
-# ## 2. 待处理事项 (missing, late, invalid, errors: read these first)
+# %% tags=["review"]
+nbk.heading("region_problems")
 
 # %% tags=["review"]
 rg.show_problems(region)
 rg.record(region)
 
-# %% [markdown] tags=["review"]
-# ## 3. 发布内容 (the cells below are what report.html shows)
+# %% tags=["review"]
+nbk.heading("region_publish")
 
 # %%
 rg.show_title(region)

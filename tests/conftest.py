@@ -11,6 +11,45 @@ SEED_TEXT = SHARED / "seeds" / "000_a4b6cb633c3bf561.txt"
 DATA = Path(__file__).resolve().parent / "data"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def english_session():
+    """REPORT_KIT_LANG=en before any fixture of any scope runs (module-scoped builds included)."""
+    import os
+
+    from report_kit import i18n
+
+    before = os.environ.get(i18n.ENV)
+    os.environ[i18n.ENV] = "en"
+    yield
+    if before is None:
+        os.environ.pop(i18n.ENV, None)
+    else:
+        os.environ[i18n.ENV] = before
+
+
+@pytest.fixture(autouse=True)
+def english(monkeypatch: pytest.MonkeyPatch):
+    """Tests assert the English msgids unless they ask for Chinese (the ``chinese`` fixture): report-kit speaks
+    Chinese by default (tests/test_i18n.py proves it), and REPORT_KIT_LANG=en reaches subprocesses and kernels."""
+    from report_kit import i18n
+
+    monkeypatch.setenv(i18n.ENV, "en")
+    i18n.set_language(None)
+    yield
+    i18n.set_language(None)
+
+
+@pytest.fixture
+def chinese(monkeypatch: pytest.MonkeyPatch):
+    """Chinese messages, as report-kit speaks by default: REPORT_KIT_LANG unset in this process and its children."""
+    from report_kit import i18n
+
+    monkeypatch.delenv(i18n.ENV, raising=False)
+    i18n.set_language(None)
+    yield
+    i18n.set_language(None)
+
+
 @pytest.fixture
 def seed_params() -> Path:
     return SEED_PARAMS

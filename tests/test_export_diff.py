@@ -155,3 +155,17 @@ def test_diff_of_two_real_builds(tmp_path: Path) -> None:
     assert "表三 四、结转下年度继续办理 × 总计: （空白） → 1" in result.stdout
     assert "Findings: 2 resolved, 0 new, 0 changed" in result.stdout
     assert "参数文件SHA-256:" in result.stdout
+
+
+def test_the_diff_speaks_chinese_by_default(kewei: AgencyYear, tmp_path: Path, chinese) -> None:
+    from ._english import english
+
+    fixed = _with(kewei, "三", "结转下年度", "总计", 1)
+    text = format_diff(diff_builds(_build(kewei, tmp_path / "old.ipynb"), _build(fixed, tmp_path / "new.ipynb")))
+    assert "数字：1 项有变化" in text and "检查结果：已解决 2 项，新增 0 项，有变化 0 项" in text
+    assert "文字：1 个部分有变化" in text
+    assert english(text.replace("report-kit diff", "").replace("x" * 12, "")) == [], text  # the stand-in hash
+    same = format_diff(diff_builds(tmp_path / "old.ipynb", tmp_path / "old.ipynb"))
+    assert "数字、检查结果和文字均无差异。" in same
+    with pytest.raises(BuildReadError, match="文件或文件夹不存在"):
+        diff_builds(tmp_path / "nothing.ipynb", tmp_path / "old.ipynb")

@@ -134,6 +134,9 @@ KNOWN: dict[str, tuple[str, list[Shape]]] = {
     "_NUMBER_TEXT": ("match", [S("", "1", "x")]),
     "_BAD_CHARS": ("finditer", [S("", "x", "")]),
     "CONTROL": ("finditer", [S("", "\x07", ""), S("", "x", "")]),
+    # params: the YAML parser's problems mapped to our messages (searched in the parser's own message text)
+    "YAML_PROBLEMS": ("finditer", [S("", "expected ", ""), S("", "found ", "x"), S("while scanning a ", "x", ""),
+                                   S("", "'\\t'", ""), S("", "duplicate key", "")]),
     "_UNSAFE": ("finditer", [S("", "\x1b", ""), S("", "x", "")]),
     "_PLAIN_NUMBER": ("fullmatch", [S("", "1", "x"), S("1.", "1", ".")]),
     "UNSAFE": ("finditer", [S("", "/", ""), S("", "x", "")]),

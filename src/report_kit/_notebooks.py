@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from report_kit._readers import read_limited
 from report_kit.errors import BuildReadError, InputFileError
+from report_kit.i18n import N_, _
 
 if TYPE_CHECKING:
     import nbformat
@@ -25,17 +26,19 @@ MALFORMED = (ValueError, TypeError, KeyError, AttributeError, IndexError, Recurs
 def notebook_json(path: Path, *, follow_links: bool = True) -> dict[str, Any]:
     """The notebook file's JSON object, or BuildReadError (unreadable, too large, not JSON, not an object)."""
     try:
-        raw = read_limited(path, MAX_NOTEBOOK_BYTES, what="an executed report is a few MB at most",
+        raw = read_limited(path, MAX_NOTEBOOK_BYTES, what=N_("an executed report is a few MB at most"),
                            follow_links=follow_links)
         data = json.loads(raw.decode("utf-8"))
     except InputFileError as exc:
         raise BuildReadError(str(exc)) from None
     except RecursionError:
-        raise BuildReadError(f"{path}: not a readable notebook: JSON nested far too deeply") from None
+        message = _("{path}: not a readable notebook: JSON nested far too deeply").format(path=path)
+        raise BuildReadError(message) from None
     except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError
-        raise BuildReadError(f"{path}: not a readable notebook: {exc}") from None
+        raise BuildReadError(_("{path}: not a readable notebook: {why}").format(path=path, why=exc)) from None
     if not isinstance(data, dict):
-        raise BuildReadError(f"{path}: not a readable notebook: the JSON is a {type(data).__name__}, not an object")
+        raise BuildReadError(_("{path}: not a readable notebook: the JSON is a {kind}, not an object").format(
+            path=path, kind=type(data).__name__))
     return data
 
 
@@ -49,7 +52,8 @@ def read_notebook(path: Path, *, follow_links: bool = True) -> nbformat.Notebook
         nbformat.validate(nb)
     except nbformat.ValidationError as exc:
         first = str(exc.message).splitlines()[0][:200]
-        raise BuildReadError(f"{path}: not a valid notebook: {first}") from None
+        raise BuildReadError(_("{path}: not a valid notebook: {why}").format(path=path, why=first)) from None
     except MALFORMED as exc:
-        raise BuildReadError(f"{path}: not a valid notebook ({type(exc).__name__}: {exc})") from None
+        why = f"{type(exc).__name__}: {exc}"
+        raise BuildReadError(_("{path}: not a valid notebook ({why})").format(path=path, why=why)) from None
     return nb

@@ -15,29 +15,33 @@ import stat
 from pathlib import Path
 
 from report_kit.errors import InputFileError
+from report_kit.i18n import N_, _
 
 _CHUNK = 1 << 16
 
-_KINDS = ((stat.S_ISDIR, "is a folder, not a file"), (stat.S_ISFIFO, "is a FIFO (named pipe), not a regular file"),
-          (stat.S_ISCHR, "is a device, not a regular file"), (stat.S_ISBLK, "is a device, not a regular file"),
-          (stat.S_ISSOCK, "is a socket, not a regular file"), (stat.S_ISLNK, "is a symbolic link"))
+_KINDS = ((stat.S_ISDIR, N_("is a folder, not a file")),
+          (stat.S_ISFIFO, N_("is a FIFO (named pipe), not a regular file")),
+          (stat.S_ISCHR, N_("is a device, not a regular file")), (stat.S_ISBLK, N_("is a device, not a regular file")),
+          (stat.S_ISSOCK, N_("is a socket, not a regular file")), (stat.S_ISLNK, N_("is a symbolic link")))
 
-_WHY = {errno.EACCES: "permission denied", errno.EPERM: "permission denied", errno.ENOENT: "no such file",
-        errno.ENOTDIR: "no such file (a part of the path is not a folder)", errno.EISDIR: "is a folder, not a file",
-        errno.ENAMETOOLONG: "the path is too long", errno.EIO: "input/output error (damaged disk or network drive?)"}
+_WHY = {errno.EACCES: N_("permission denied"), errno.EPERM: N_("permission denied"), errno.ENOENT: N_("no such file"),
+        errno.ENOTDIR: N_("no such file (a part of the path is not a folder)"),
+        errno.EISDIR: N_("is a folder, not a file"), errno.ENAMETOOLONG: N_("the path is too long"),
+        errno.EIO: N_("input/output error (damaged disk or network drive?)")}
 
 
 def _kind(mode: int) -> str | None:
     """Why a file of this mode cannot be read as a document, or None for a regular file."""
     if stat.S_ISREG(mode):
         return None
-    return next((what for test, what in _KINDS if test(mode)), "is not a regular file")
+    return _(next((what for test, what in _KINDS if test(mode)), N_("is not a regular file")))
 
 
 def _reason(exc: OSError, follow_links: bool) -> str:
     if exc.errno == errno.ELOOP and not follow_links:
-        return "is a symbolic link; a link is not followed here (give the file it points to)"
-    return f"cannot read: {_WHY.get(exc.errno or 0, exc.strerror or str(exc))}"
+        return _("is a symbolic link; a link is not followed here (give the file it points to)")
+    why = _WHY.get(exc.errno or 0)
+    return _("cannot read: {why}").format(why=_(why) if why else exc.strerror or str(exc))
 
 
 def read_limited(path: str | os.PathLike[str], limit: int, *, what: str = "", follow_links: bool = True) -> bytes:
@@ -60,9 +64,10 @@ def read_limited(path: str | os.PathLike[str], limit: int, *, what: str = "", fo
         kind = _kind(info.st_mode)
         if kind:
             raise InputFileError(path, kind)
-        too_large = f"; {what}" if what else ""
+        too_large = f"; {_(what)}" if what else ""  # callers mark ``what`` with N_()
         if info.st_size > limit:
-            raise InputFileError(path, f"file is {info.st_size:,} bytes{too_large} (limit {limit:,})")
+            raise InputFileError(path, _("file is {size} bytes{why} (limit {limit})").format(
+                size=f"{info.st_size:,}", why=too_large, limit=f"{limit:,}"))
         chunks: list[bytes] = []
         total = 0
         while total <= limit:
@@ -72,7 +77,7 @@ def read_limited(path: str | os.PathLike[str], limit: int, *, what: str = "", fo
             chunks.append(chunk)
             total += len(chunk)
         if total > limit:
-            raise InputFileError(path, f"more than {limit:,} bytes{too_large} (limit {limit:,})")
+            raise InputFileError(path, _("more than {limit} bytes{why}").format(limit=f"{limit:,}", why=too_large))
         return b"".join(chunks)
     except OSError as exc:
         raise InputFileError(path, _reason(exc, follow_links)) from None

@@ -15,6 +15,8 @@ import struct
 import zipfile
 import zlib
 
+from report_kit.i18n import _
+
 _LOCAL_HEADER = struct.Struct("<4sHHHHHIIIHH")
 _LOCAL_SIGNATURE = b"PK\x03\x04"
 _STEP = 1 << 16  # bytes of output asked of zlib at a time
@@ -29,10 +31,10 @@ def _raw(data: bytes, info: zipfile.ZipInfo) -> bytes:
     """The member's compressed bytes, located through its local header."""
     at = info.header_offset
     if at < 0 or at + _LOCAL_HEADER.size > len(data):
-        raise ZipRefused(f"damaged archive: member {info.filename!r} lies outside the file")
-    sig, *_, name_len, extra_len = _LOCAL_HEADER.unpack_from(data, at)
+        raise ZipRefused(_("damaged archive: member {name!r} lies outside the file").format(name=info.filename))
+    sig, *_fields, name_len, extra_len = _LOCAL_HEADER.unpack_from(data, at)
     if sig != _LOCAL_SIGNATURE:
-        raise ZipRefused(f"damaged archive: no header for member {info.filename!r}")
+        raise ZipRefused(_("damaged archive: no header for member {name!r}").format(name=info.filename))
     start = at + _LOCAL_HEADER.size + name_len + extra_len
     return data[start:start + info.compress_size]  # a slice: never more than the file holds
 
@@ -47,8 +49,8 @@ def _inflate(raw: bytes, info: zipfile.ZipInfo, budget: int) -> bytes:
             raise _OverLimit
         return raw
     if info.compress_type != zipfile.ZIP_DEFLATED:
-        raise ZipRefused(f"member {info.filename!r} uses a compression Word and Excel do not use "
-                         f"(method {info.compress_type})")
+        raise ZipRefused(_("member {name!r} uses a compression Word and Excel do not use (method {method})").format(
+            name=info.filename, method=info.compress_type))
     inflater = zlib.decompressobj(-zlib.MAX_WBITS)
     out = bytearray()
     pending = raw
@@ -62,10 +64,10 @@ def _inflate(raw: bytes, info: zipfile.ZipInfo, budget: int) -> bytes:
             pending = inflater.unconsumed_tail
             if not progressed:
                 break  # input exhausted (or no progress) before the end of the stream: truncated
-    except zlib.error as exc:
-        raise ZipRefused(f"damaged archive: member {info.filename!r} cannot be inflated ({exc})") from None
+    except zlib.error:
+        raise ZipRefused(_("damaged archive: member {name!r} cannot be inflated").format(name=info.filename)) from None
     if not inflater.eof:
-        raise ZipRefused(f"damaged archive: member {info.filename!r} is truncated")
+        raise ZipRefused(_("damaged archive: member {name!r} is truncated").format(name=info.filename))
     return bytes(out)
 
 
@@ -74,27 +76,28 @@ def inflate(data: bytes, limit: int) -> dict[str, bytes]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError) as exc:
-        raise ZipRefused(f"not a readable zip package ({exc})") from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError):
+        raise ZipRefused(_("not a readable zip package")) from None
     if len(infos) > MAX_MEMBERS:
-        raise ZipRefused(f"{len(infos):,} members in the archive (limit {MAX_MEMBERS:,})")
+        raise ZipRefused(_("{count} members in the archive (limit {limit})").format(count=f"{len(infos):,}",
+                                                                                     limit=f"{MAX_MEMBERS:,}"))
     members: dict[str, bytes] = {}
     total = 0
     for info in infos:
         if info.flag_bits & 0x1:
-            raise ZipRefused("encrypted (password-protected); remove the password and save it again")
+            raise ZipRefused(_("encrypted (password-protected); remove the password and save it again"))
         if info.is_dir():
             continue
         try:
             content = _inflate(_raw(data, info), info, limit - total)
         except _OverLimit:
-            raise ZipRefused(f"unpacks to more than {limit:,} bytes (limit {limit:,}); a zip bomb?") from None
+            raise ZipRefused(_("unpacks to more than {limit} bytes; a zip bomb?").format(limit=f"{limit:,}")) from None
         total += len(content)
         if len(content) != info.file_size or zlib.crc32(content) != info.CRC:
-            raise ZipRefused(f"damaged archive: member {info.filename!r} does not match its declared size or "
-                             "checksum")
+            raise ZipRefused(_("damaged archive: member {name!r} does not match its declared size or checksum").format(
+                name=info.filename))
         if info.filename in members:
-            raise ZipRefused(f"damaged archive: member {info.filename!r} appears twice")
+            raise ZipRefused(_("damaged archive: member {name!r} appears twice").format(name=info.filename))
         members[info.filename] = content
     return members
 

@@ -52,8 +52,11 @@ class ParamsError(ReportKitError):
     def __init__(self, path: str | Path, problems: list[Problem]) -> None:
         self.path = str(path)
         self.problems = problems
+        from report_kit.i18n import ngettext
+
         n = len(problems)
-        head = f"{self.path}: {n} problem{'s' if n != 1 else ''} in params file"
+        head = ngettext("{path}: {n} problem in params file", "{path}: {n} problems in params file", n).format(
+            path=self.path, n=n)
         super().__init__("\n".join([head, *(f"  {p}" for p in problems)]))
 
 

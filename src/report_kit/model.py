@@ -17,6 +17,7 @@ from functools import cache
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, create_model, field_validator
+from pydantic_core import PydanticCustomError
 
 from report_kit.formats import PARAMS_KEYS, Column, Format, Table, available, get_format
 
@@ -39,7 +40,7 @@ _AMOUNT = Annotated[Decimal, Field(ge=0, le=MAX_FIGURE, allow_inf_nan=False)]
 def _amount(v: Any) -> Any:
     # YAML gives ints and floats; strings and booleans are not amounts.
     if isinstance(v, (bool, str)):
-        raise ValueError("must be a number (金额), not text")
+        raise PydanticCustomError("amount_text", "must be a number (金额), not text")
     if isinstance(v, float):
         return Decimal(repr(v))
     return v
@@ -125,17 +126,16 @@ class _Meta(_Strict):
     @classmethod
     def _format(cls, v: str) -> str:
         if v not in available():
-            raise ValueError(f"must be one of {', '.join(available())} (the official format's year)")
+            raise PydanticCustomError("format_unknown", "must be one of {choices} (the official format's year)",
+                                      {"choices": ", ".join(available())})
         return v
 
     @field_validator("slug")
     @classmethod
     def _slug(cls, v: str) -> str:
         if not isinstance(v, str) or not SLUG_RE.fullmatch(v) or len(v) > 80:
-            raise ValueError(
-                "must be lowercase letters, digits and single hyphens (it becomes a folder name), "
-                f"e.g. 'zhuzhou-county-kgxj'; got {v!r}"
-            )
+            raise PydanticCustomError("slug_invalid", "must be lowercase letters, digits and single hyphens (it "
+                                      "becomes a folder name), e.g. 'zhuzhou-county-kgxj'")
         return v
 
 

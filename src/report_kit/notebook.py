@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from report_kit import i18n
 from report_kit.content import SectionContent
+from report_kit.i18n import N_, _
 from report_kit.model import AgencyYear
 from report_kit.render.grid import format_number
 
@@ -19,6 +21,41 @@ if TYPE_CHECKING:
     from report_kit.checks import Finding
 
 RECORD_MIME = "application/vnd.report-kit+json"
+
+# The templates' headings (review cells): code, not Markdown cells, so that they follow the run's language.
+HEADINGS = {
+    "intro": N_("# Government information disclosure annual report · report-kit template\n\n"
+                "One agency-year per run. Cells tagged `review` (parameters, figures, findings, code) are for "
+                "reviewers and are removed from the published `report.html`; the cells at the end display the report "
+                "itself, section by section. Run top to bottom as it is to see the bundled seed report; `report-kit "
+                "run` executes it with papermill for any params file."),
+    "load": N_("## 1. Load and validate the params"),
+    "findings": N_("## 2. Findings: read these first"),
+    "figures": N_("## 3. The figures this run used"),
+    "narrative": N_("## 4. Report text and run record"),
+    "publish": N_("## 5. The published report: the cells below are what report.html shows"),
+    "region_intro": N_("# Government information disclosure annual reports, region summary · report-kit region "
+                       "template\n\n"
+                       "One region-year per run: every registered agency under `parent` (all of them when it is None) "
+                       "for `year`. Cells tagged `review` are removed from the published `report.html`; the cells at "
+                       "the end display the region report itself. `report-kit region --year Y [--parent SLUG]` "
+                       "executes it with papermill; run it as it is in JupyterLab to see the bundled params."),
+    "region_load": N_("## 1. Load the region, its filings and each agency's checks"),
+    "region_problems": N_("## 2. To act on: missing, late, invalid, errors (read these first)"),
+    "region_publish": N_("## 3. The published report: the cells below are what report.html shows"),
+}
+
+
+def use_language(lang: str | None) -> str:
+    """The run's language (the ``lang`` parameter papermill injects; None: REPORT_KIT_LANG, else Chinese)."""
+    return i18n.set_language(lang)
+
+
+def heading(key: str) -> None:
+    """A heading of the template (a key of HEADINGS) in the run's language."""
+    from IPython.display import Markdown
+
+    _display(Markdown(_(HEADINGS[key])))
 
 
 def _display(obj: Any, raw: bool = False) -> None:
@@ -40,7 +77,7 @@ def figures_frames(ay: AgencyYear) -> dict[str, pd.DataFrame]:
     frames: dict[str, pd.DataFrame] = {}
     for tid, table in ay.fmt.tables.items():
         data: dict[str, dict[str, str]] = {}
-        for key, _ in table.figure_rows():
+        for key, _label in table.figure_rows():
             data[table.row_label(key)] = {
                 c.label: (format_number(v) if (v := ay.get(tid, key, c.key)) is not None else "（空白）")
                 for c in table.columns_of(key)
@@ -104,8 +141,8 @@ def record(ay: AgencyYear, findings: Sequence[Finding], sections: Sequence[Secti
     counts = {sev: sum(1 for f in findings if f.severity == sev and not f.acknowledged)
               for sev in ("error", "warning", "info")}
     _display({RECORD_MIME: payload,
-              "text/plain": f"run record: {counts['error']} errors, {counts['warning']} warnings, "
-                            f"{counts['info']} info"}, raw=True)
+              "text/plain": _("run record: {error} errors, {warning} warnings, {info} info").format(**counts)},
+             raw=True)
 
 
 def _published(html: str, content: dict[str, Any]) -> None:

@@ -28,6 +28,7 @@ from report_kit import _fastyaml
 from report_kit._readers import read_limited
 from report_kit.errors import InputFileError, ParamsError, Problem
 from report_kit.formats import Format, available, format_for_year, get_format
+from report_kit.i18n import N_, _
 from report_kit.model import (
     MAX_FIGURE,
     AgencyYear,
@@ -68,7 +69,7 @@ META_LABELS = {
 def read_bytes(path: Path) -> bytes:
     """The file's bytes: a regular file of at most MAX_BYTES (a FIFO, a device or a folder is refused)."""
     try:
-        return read_limited(path, MAX_BYTES, what="a params file is a few KB")
+        return read_limited(path, MAX_BYTES, what=N_("a params file is a few KB"))
     except InputFileError as exc:
         raise ParamsError(path, [Problem(str(path), None, "", None, exc.reason)]) from None
 
@@ -87,13 +88,14 @@ def decode(raw: bytes, path: Path) -> str:
         hint = ""
         try:
             raw.decode("gb18030")
-            hint = " (it looks like GBK/GB18030: save it as UTF-8)"
+            hint = _(" (it looks like GBK/GB18030: save it as UTF-8)")
         except UnicodeDecodeError:
             pass
-        raise ParamsError(path, [Problem(str(path), line, "", None, f"not UTF-8 text{hint}")]) from None
+        message = _("not UTF-8 text{hint}").format(hint=hint)
+        raise ParamsError(path, [Problem(str(path), line, "", None, message)]) from None
     if "\x00" in text:
         raise ParamsError(path, [Problem(str(path), text[: text.index("\x00")].count("\n") + 1, "", None,
-                                         "contains NUL bytes: this is not a YAML text file")])
+                                         _("contains NUL bytes: this is not a YAML text file"))])
     return text.replace("\r\n", "\n")
 
 
@@ -103,6 +105,31 @@ def _yaml() -> YAML:
     return y
 
 
+# The YAML parser's problems (English) as our messages, by pattern; any other says where without the parser's text.
+YAML_PROBLEMS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"duplicate key"), N_("a key appears twice in the same mapping; keep one")),
+    (re.compile(r"expected ',' or '[\]}]'"), N_("a [ or { is not closed")),
+    (re.compile(r"mapping values are not allowed"), N_("a colon where none belongs (quote text that holds ': ')")),
+    (re.compile(r"could not find expected ':'"), N_("a key without its colon")),
+    (re.compile(r"found character '\\t'"), N_("a tab where YAML needs spaces: indent with spaces")),
+    (re.compile(r"cannot start any token"), N_("a character that cannot start a value here: quote the value")),
+    (re.compile(r"found unexpected end of stream|found unknown escape|while scanning a (?:double|single)-quoted"),
+     N_("a quoted value is not closed or holds a bad escape")),
+    (re.compile(r"expected <block end>|expected <block mapping start>|bad indentation"),
+     N_("the indentation does not line up with the lines above")),
+    (re.compile(r"undefined alias|found undefined"), N_("an alias (*name) without its anchor (&name)")),
+]
+
+
+def _yaml_problem(exc: MarkedYAMLError) -> str:
+    text = f"{exc.context or ''} {exc.problem or ''} {exc}"
+    mark = exc.problem_mark or exc.context_mark
+    for pattern, message in YAML_PROBLEMS:
+        if pattern.search(text):
+            return _(message)
+    return _("the text cannot be read as YAML near column {column}").format(column=mark.column + 1 if mark else "?")
+
+
 def parse_yaml(text: str, path: str) -> CommentedMap:
     """The YAML document with its line map, or ParamsError with the YAML error's line."""
     try:
@@ -110,18 +137,17 @@ def parse_yaml(text: str, path: str) -> CommentedMap:
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        what = (exc.problem or str(exc)).strip()
-        if "duplicate key" in what or "found duplicate key" in str(exc):
-            what = "a key appears twice in the same mapping; keep one"
-        raise ParamsError(path, [Problem(path, line, "", None, f"malformed YAML: {what}")]) from None
+        message = _("malformed YAML: {what}").format(what=_yaml_problem(exc))
+        raise ParamsError(path, [Problem(path, line, "", None, message)]) from None
     except RecursionError:
         raise ParamsError(path, [Problem(path, None, "", None,
-                                         "malformed YAML: nested far too deeply for a params file")]) from None
-    except (YAMLError, ValueError) as exc:
-        raise ParamsError(path, [Problem(path, None, "", None, f"malformed YAML: {exc}")]) from None
+                                         _("malformed YAML: nested far too deeply for a params file"))]) from None
+    except (YAMLError, ValueError):
+        message = _("malformed YAML: {what}").format(what=_("the text cannot be read as YAML"))
+        raise ParamsError(path, [Problem(path, None, "", None, message)]) from None
     if not isinstance(doc, CommentedMap):
         raise ParamsError(path, [Problem(path, 1, "", None,
-                                         "the file must be a YAML mapping (agency: …, year: …, table2: …)")])
+                                         _("the file must be a YAML mapping (agency: …, year: …, table2: …)"))])
     _check_shape(doc, path)
     return doc
 
@@ -135,14 +161,14 @@ def _check_shape(doc: Any, path: str) -> None:
         count += 1
         if count > MAX_NODES or depth > MAX_DEPTH:
             raise ParamsError(path, [Problem(path, None, "", None,
-                                             "document is too large or nested far too deeply for a params file "
-                                             "(YAML anchors/aliases expanding?)")])
+                                             _("document is too large or nested far too deeply for a params "
+                                               "file (YAML anchors/aliases expanding?)"))])
         tag = getattr(getattr(node, "tag", None), "value", None)
         if tag is None and not isinstance(node, _PLAIN_TYPES):  # values that carry no tag object (!!binary)
             tag = "tag:yaml.org,2002:binary" if isinstance(node, bytes) else type(node).__name__
         if tag is not None and tag not in SAFE_TAGS:
             raise ParamsError(path, [Problem(path, None, "", None,
-                                             f"YAML tag {tag} is not allowed in a params file")])
+                                             _("YAML tag {tag} is not allowed in a params file").format(tag=tag))])
         if isinstance(node, dict):
             stack.extend((v, depth + 1) for v in node.values())
             stack.extend((k, depth + 1) for k in node)
@@ -243,42 +269,61 @@ def _other_format_owner(fmt: Format, loc: tuple[Any, ...]) -> str | None:
     return None
 
 
+# pydantic error type → our message (msgid of the catalogue). Placeholders: {value} the value found, {limit} a
+# bound, {choices} the allowed values. pydantic's own English is never shown: a type missing here gets GENERIC.
+MESSAGES: dict[str, str] = {
+    "missing": N_("missing; this field is required"),
+    "int_type": N_("must be a whole number, got {value}"),
+    "greater_than_equal": N_("must not be negative, got {value}"),
+    "less_than_equal": N_("is implausibly large (limit {limit}), got {value}"),
+    "bool_type": N_("must be true or false, got {value}"),
+    "string_type": N_("must be text, got {value}"),
+    "string_too_short": N_("must not be empty"),
+    "string_too_long": N_("is too long (at most {limit} characters)"),
+    "model_type": N_("must be a mapping of keys to values, got {value}"),
+    "list_type": N_("must be a list, got {value}"),
+    "literal_error": N_("must be one of {choices}, got {value}"),
+    "date_type": N_("must be a date written YYYY-MM-DD, got {value}"),
+    "decimal_type": N_("must be a finite number or null, got {value}"),
+    "amount_text": N_("must be a number (金额) or null, got {value}"),
+    "format_unknown": N_("must be one of {choices} (the official format's year)"),
+    "slug_invalid": N_("must be lowercase letters, digits and single hyphens (it becomes a folder name), "
+                       "e.g. 'zhuzhou-county-kgxj'; got {value}"),
+}
+# pydantic types that say the same thing to a person as one of the types above
+SAME_AS = {
+    "int_parsing": "int_type", "int_from_float": "int_type", "greater_than": "greater_than_equal",
+    "less_than": "less_than_equal", "bool_parsing": "bool_type", "dict_type": "model_type",
+    "model_attributes_type": "model_type", "date_parsing": "date_type", "date_from_datetime_parsing": "date_type",
+    "date_from_datetime_inexact": "date_type", "datetime_type": "date_type", "decimal_parsing": "decimal_type",
+    "finite_number": "decimal_type", "float_type": "decimal_type", "float_parsing": "decimal_type",
+    "too_short": "string_too_short",
+}
+IN_TABLE = {
+    "missing": N_("missing; every cell must be present (write null for a blank cell)"),
+    "int_type": N_("must be a whole number of 件/项 (or null for blank), got {value}"),
+}
+GENERIC = N_("is not a valid value ({kind}), got {value}")
+
+
 def _message(fmt: Format, err: dict[str, Any]) -> str:
+    """Our message for one pydantic error, chosen by its type (never pydantic's English text)."""
     kind, value, loc = err["type"], err.get("input"), tuple(err["loc"])
-    shown = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__
+    ctx = err.get("ctx") or {}
+    shown = _("a mapping") if isinstance(value, dict) else _("a list") if isinstance(value, list) else repr(value)
     in_table = bool(loc) and fmt.table_by_params_key(str(loc[0])) is not None
     if kind == "extra_forbidden":
         owner = _other_format_owner(fmt, loc)
         if owner:
-            return (f"belongs to the {owner} format ({get_format(owner).notice}), not to the "
-                    f"{fmt.id} format this file declares; remove it or fix `format`")
+            return _("belongs to the {owner} format ({notice}), not to the {format} format this file declares; "
+                     "remove it or fix `format`").format(owner=owner, notice=get_format(owner).notice, format=fmt.id)
         close = difflib.get_close_matches(str(loc[-1]), _known_keys(fmt, loc), n=1, cutoff=0.5)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        return f"unknown key{hint}"
-    if kind == "missing":
-        if in_table:
-            return "missing; every cell must be present (write null for a blank cell)"
-        return "missing; this field is required"
-    if kind in {"int_type", "int_parsing", "int_from_float"}:
-        return f"must be a whole number of 件/项 (or null for blank), got {shown}" if in_table else \
-            f"must be a whole number, got {shown}"
-    if kind in {"decimal_type", "decimal_parsing", "value_error"} and "金额" in str(err.get("msg")):
-        return f"must be a number (金额) or null, got {shown}"
-    if kind in {"decimal_type", "decimal_parsing", "finite_number"}:
-        return f"must be a finite number or null, got {shown}"
-    if kind in {"greater_than_equal", "greater_than"}:
-        return f"must not be negative, got {shown}"
-    if kind in {"less_than_equal", "less_than"}:
-        lim = err.get("ctx", {}).get("le", MAX_FIGURE)
-        return f"is implausibly large (limit {lim}), got {shown}"
-    if kind == "bool_type":
-        return f"must be true or false, got {shown}"
-    if kind in {"string_type"}:
-        return f"must be text, got {shown}"
-    if kind in {"model_type", "dict_type", "model_attributes_type"}:
-        return f"must be a mapping of keys to values, got {shown}"
-    msg = str(err.get("msg", kind)).removeprefix("Value error, ")
-    return f"{msg}, got {shown}" if value is not None and "got" not in msg else msg
+        return _("unknown key; did you mean {key!r}?").format(key=close[0]) if close else _("unknown key")
+    kind = SAME_AS.get(kind, kind)
+    template = (IN_TABLE.get(kind) if in_table else None) or MESSAGES.get(kind, GENERIC)
+    limit = ctx.get("le", ctx.get("lt", ctx.get("max_length", MAX_FIGURE)))
+    choices = ctx.get("choices") or ", ".join(str(ctx.get("expected", "")).split("'")[1::2])  # 'a' or 'b'→a, b
+    return _(template).format(value=shown, limit=limit, choices=choices, kind=kind)
 
 
 # C0 controls but tab and newline, DEL and C1: invisible in an editor, refused by python-docx (.docx), shown
@@ -287,8 +332,8 @@ CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def _control_message(ch: str) -> str:
-    return (f"contains the control character U+{ord(ch):04X}; remove it (text may hold line breaks and tabs, "
-            "no other invisible characters)")
+    return _("contains the control character {code}; remove it (text may hold line breaks and tabs, no other "
+             "invisible characters)").format(code=f"U+{ord(ch):04X}")
 
 
 def _visible(text: str) -> str:
@@ -423,7 +468,7 @@ def load(path: str | Path, expected_sha256: str | None = None) -> AgencyYear:
     raw = read_bytes(p)  # read once: the hash and the content are of the same bytes
     if expected_sha256 and hashlib.sha256(raw).hexdigest() != expected_sha256:
         raise ParamsError(path, [Problem(str(path), None, "", None,
-                                         "the file changed after this run was scheduled; run it again")])
+                                         _("the file changed after this run was scheduled; run it again"))])
     return loads(decode(raw, p), str(path))
 
 
@@ -463,7 +508,7 @@ def to_document(ay: AgencyYear) -> CommentedMap:
     for tid, table in fmt.tables.items():
         key = table.params_key
         tmap = CommentedMap()
-        for rk, _ in table.figure_rows():
+        for rk, _label in table.figure_rows():
             rmap = CommentedMap()
             for col in table.columns_of(rk):
                 rmap[col.key] = _yaml_value(ay.tables[tid][rk][col.key])

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from report_kit import discovery, export, identity, kernels, stamps
+from report_kit import discovery, export, i18n, identity, kernels, stamps
 from report_kit.errors import NotebookExecutionError, PipelineError, ReportKitError
 from report_kit.model import AgencyYear
 from report_kit.notebook import RECORD_MIME
@@ -142,9 +142,13 @@ def parameters_for(params_path: Path, ay: AgencyYear) -> dict[str, Any]:
     """What papermill injects: the params file, its content hash, the previous year's file."""
     previous = discovery.previous_path(params_path, ay.year, ay.slug)
     if previous is not None:
-        identity.load(previous)
-    return {"params_path": str(params_path.resolve()), "params_sha256": stamps.sha256(params_path.read_bytes()),
-            "previous_path": str(previous.resolve()) if previous else None}
+        identity.load(previous)  # a broken previous year fails here, before any kernel starts
+    return {
+        "params_path": str(params_path.resolve()),
+        "params_sha256": stamps.sha256(params_path.read_bytes()),
+        "previous_path": str(previous.resolve()) if previous else None,
+        "lang": i18n.language(),  # the notebook's headings follow the run's language
+    }
 
 
 def _register_translator() -> None:

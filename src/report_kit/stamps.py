@@ -25,6 +25,7 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
+from report_kit import i18n
 from report_kit.registry import Agency
 
 STAMP = ".inputs.json"
@@ -105,6 +106,7 @@ def inputs_for(params: Path, previous: Path | None, agency: Agency | None, templ
         "registry": sha256(agency.model_dump_json().encode()) if agency is not None else NONE,
         "template": _file(template),
         "options": options_part(formats, kernel),
+        "language": i18n.language(),  # the notebook's headings follow it
         **package_parts(),
         **library_parts(),
     }
@@ -112,7 +114,8 @@ def inputs_for(params: Path, previous: Path | None, agency: Agency | None, templ
 
 
 _NAMES = {"params": "the params file", "previous": "last year's params", "registry": "the registry entry",
-          "template": "the template notebook", "options": "the output files or kernel asked for"}
+          "template": "the template notebook", "options": "the output files or kernel asked for",
+          "language": "the language of the notebook's headings"}
 
 
 def changed(old: Inputs, new: Inputs) -> list[str]:

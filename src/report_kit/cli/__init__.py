@@ -12,9 +12,10 @@ import sys
 from collections.abc import Sequence
 from importlib import import_module
 
-from report_kit import interrupts
+from report_kit import i18n, interrupts
 from report_kit._terminal import echo
 from report_kit.errors import ReportKitError
+from report_kit.i18n import _
 
 # Command modules, in the order `report-kit --help` lists them.
 COMMANDS = ["_new", "_run", "_diff", "_check", "_import", "_demo", "_sheet", "_region", "_status", "_approve",
@@ -24,13 +25,48 @@ COMMANDS = ["_new", "_run", "_diff", "_check", "_import", "_demo", "_sheet", "_r
 QUICK = {"check": "_check", "rules": "_check", "findings": "_check", "new": "_new"}
 
 
+def _language(argv: Sequence[str]) -> str | None:
+    """The value of the global ``--lang`` option, read before the parser is built (its help is translated)."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.removeprefix("--lang=")
+    return None
+
+
+def _command(argv: Sequence[str]) -> str | None:
+    """The first positional argument (the command), skipping the value of ``--lang``."""
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg == "--lang":
+            skip = True
+        elif not arg.startswith("-"):
+            return arg
+    return None
+
+
+def _language_arg(text: str) -> str:
+    try:
+        return i18n.normalize(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(_("unknown language {lang!r}: use zh_CN or en").format(lang=text)) from None
+
+
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    args = list(sys.argv[1:] if argv is None else argv)
+    i18n.install_argparse()
     parser = argparse.ArgumentParser(
         prog="report-kit",
-        description="Produce, check and publish 政府信息公开工作年度报告 from per-agency params.",
+        description=_("Produce, check and publish 政府信息公开工作年度报告 from per-agency params."),
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    command = next((a for a in (sys.argv[1:] if argv is None else argv) if not a.startswith("-")), None)
+    parser.add_argument("--lang", choices=i18n.LANGUAGES, type=_language_arg,
+                        help=_("language of messages and notebook headings: zh_CN (default, whatever LANG says) "
+                               "or en; also REPORT_KIT_LANG"))
+    sub = parser.add_subparsers(dest="command", metavar=_("COMMAND"), required=True)
+    command = _command(args)
     for name in [QUICK[command]] if command in QUICK else COMMANDS:
         import_module(f"report_kit.cli.{name}").add_parser(sub)
     return parser
@@ -41,6 +77,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):  # a byte no encoder takes is shown, never a UnicodeEncodeError
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
+    early = _language(list(sys.argv[1:] if argv is None else argv))
+    try:
+        i18n.set_language(early)
+    except ValueError:
+        i18n.set_language(None)  # the parser reports the bad value in the default language
     try:
         with interrupts.stopping():
             parser = build_parser(argv)
@@ -48,13 +89,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             try:
                 return int(args.func(args) or 0)
             except ReportKitError as exc:
-                echo(f"error: {exc}", file=sys.stderr)
+                echo(_("error: {message}").format(message=exc), file=sys.stderr)
                 return 2
     except KeyboardInterrupt as stop:  # before a command's own handling took over (starting up, parsing)
         stop_children()
-        command = next((a for a in (sys.argv[1:] if argv is None else argv) if not a.startswith("-")), "")
-        echo({"run": "interrupted: 0 built, 1 not started", "build": "interrupted: 0 built, 0 not started"}
-              .get(command, "interrupted"), file=sys.stderr)
+        command = _command(list(sys.argv[1:] if argv is None else argv)) or ""
+        echo({"run": _("interrupted: {built} built, {left} not started").format(built=0, left=1),
+              "build": _("interrupted: {built} built, {left} not started").format(built=0, left=0)}
+             .get(command, _("interrupted")), file=sys.stderr)
         return interrupts.exit_code(stop)
 
 

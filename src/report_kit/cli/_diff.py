@@ -8,17 +8,18 @@ from pathlib import Path
 
 from report_kit import export
 from report_kit._terminal import echo_json, printable
+from report_kit.i18n import _
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "diff", help="compare two builds: figures, findings and text (exit 1 when they differ)",
-        description="Compare two executed report notebooks (report.ipynb) or build folders "
-                    "(outputs/<year>/<slug>): changed figures with their official labels, new/resolved "
-                    "findings, and the text of each section with changed characters marked [-old-]{+new+}.")
-    p.add_argument("old", type=Path, help="OLD report.ipynb or build folder")
-    p.add_argument("new", type=Path, help="NEW report.ipynb or build folder")
-    p.add_argument("--json", action="store_true", help="print the differences as JSON")
+        "diff", help=_("compare two builds: figures, findings and text (exit 1 when they differ)"),
+        description=_("Compare two executed report notebooks (report.ipynb) or build folders "
+                      "(outputs/<year>/<slug>): changed figures with their official labels, new/resolved "
+                      "findings, and the text of each section with changed characters marked [-old-]{+new+}."))
+    p.add_argument("old", type=Path, metavar="OLD", help=_("OLD report.ipynb or build folder"))
+    p.add_argument("new", type=Path, metavar="NEW", help=_("NEW report.ipynb or build folder"))
+    p.add_argument("--json", action="store_true", help=_("print the differences as JSON"))
     p.set_defaults(func=run)
 
 

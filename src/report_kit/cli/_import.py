@@ -8,27 +8,30 @@ from pathlib import Path
 from report_kit._terminal import echo
 from report_kit.errors import ReportKitError, SourceDocumentError
 from report_kit.files import atomic_write_text
+from report_kit.i18n import _
 from report_kit.importers import expand, import_document, write_params
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    i = sub.add_parser("import", help="read published reports (.txt, .md, .docx, .html, .pdf) into params files")
-    i.add_argument("files", nargs="+", type=Path, help="report files, or folders of them")
-    i.add_argument("--out", type=Path, default=Path("params"), help="params root (default: params)")
-    i.add_argument("--slug", help="output slug (one file only); default: from the file name")
-    i.add_argument("--year", type=int, help="report year when the title does not say (one file only)")
-    i.add_argument("--agency", help="the agency's name when neither the title nor the 落款 gives it (one file only)")
-    i.add_argument("--force", action="store_true", help="replace an existing params file")
-    i.add_argument("--verbose", "-v", action="store_true", help="list every import note (rows not found, rows "
-                                                                "placed by order …), not only their counts")
+    i = sub.add_parser("import", help=_("read published reports (.txt, .md, .docx, .html, .pdf) into params files"))
+    i.add_argument("files", nargs="+", type=Path, help=_("report files, or folders of them"))
+    i.add_argument("--out", type=Path, default=Path("params"), help=_("params root (default: params)"))
+    i.add_argument("--slug", help=_("output slug (one file only); default: from the file name"))
+    i.add_argument("--year", type=int, help=_("report year when the title does not say (one file only)"))
+    i.add_argument("--agency",
+                   help=_("the agency's name when neither the title nor the 落款 gives it (one file only)"))
+    i.add_argument("--force", action="store_true", help=_("replace an existing params file"))
+    i.add_argument("--verbose", "-v", action="store_true",
+                   help=_("list every import note (rows not found, rows placed by order …), not only their counts"))
     i.set_defaults(func=run_import)
 
-    a = sub.add_parser("audit", help="import published reports and run every check on them (nothing written)")
-    a.add_argument("files", nargs="+", type=Path, help="report files, or folders of them")
-    a.add_argument("--html", type=Path, help="also write the audit as an HTML page")
-    a.add_argument("--year", type=int, help="report year of documents whose title does not give it")
-    a.add_argument("--agency", help="the agency's name when neither the title nor the 落款 gives it (one file only)")
-    a.add_argument("--verbose", "-v", action="store_true", help="list every import note, not only their counts")
+    a = sub.add_parser("audit", help=_("import published reports and run every check on them (nothing written)"))
+    a.add_argument("files", nargs="+", type=Path, help=_("report files, or folders of them"))
+    a.add_argument("--html", type=Path, help=_("also write the audit as an HTML page"))
+    a.add_argument("--year", type=int, help=_("report year of documents whose title does not give it"))
+    a.add_argument("--agency",
+                   help=_("the agency's name when neither the title nor the 落款 gives it (one file only)"))
+    a.add_argument("--verbose", "-v", action="store_true", help=_("list every import note, not only their counts"))
     a.set_defaults(func=run_audit)
 
 

@@ -5,32 +5,40 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from report_kit.cli._region import day
+from rich.cells import cell_len
 
-STATE = {"on_time": "on time", "late": "LATE", "unpublished": "UNPUBLISHED", "missing": "MISSING",
-         "invalid": "INVALID PARAMS", "no_deadline": "deadline unknown"}
+from report_kit.cli._region import day
+from report_kit.i18n import N_, _
+
+STATE = {"on_time": N_("on time"), "late": N_("LATE"), "unpublished": N_("UNPUBLISHED"), "missing": N_("MISSING"),
+         "invalid": N_("INVALID PARAMS"), "no_deadline": N_("deadline unknown")}
+
+
+def _pad(text: str, width: int) -> str:
+    """``text`` left-aligned in ``width`` terminal columns (a Chinese character takes two)."""
+    return text + " " * max(0, width - cell_len(text))
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("status", help="filings against their deadlines and sign-offs, for a terminal or cron "
-                                      "(exit 1 while anything is missing or late)")
-    p.add_argument("--year", type=int, required=True, help="report year")
-    p.add_argument("--parent", help="only agencies under this registry slug or parent name")
-    p.add_argument("--params", dest="params_root", default="params", type=Path, help="params root (default: params)")
-    p.add_argument("--registry", type=Path, help="agency registry (default: <params>/agencies.yaml)")
-    p.add_argument("--outputs", default="outputs", type=Path, help="outputs root (default: outputs)")
-    p.add_argument("--approvals", type=Path, help="approvals folder (default: approvals/ beside the params root)")
-    p.add_argument("--as-of", type=day, help="judge filings on this day (default: today), YYYY-MM-DD")
+    p = sub.add_parser("status", help=_("filings against their deadlines and sign-offs, for a terminal or cron "
+                                        "(exit 1 while anything is missing or late)"))
+    p.add_argument("--year", type=int, required=True, help=_("report year"))
+    p.add_argument("--parent", help=_("only agencies under this registry slug or parent name"))
+    p.add_argument("--params", dest="params_root", default="params", type=Path, help=_("params root (default: params)"))
+    p.add_argument("--registry", type=Path, help=_("agency registry (default: <params>/agencies.yaml)"))
+    p.add_argument("--outputs", default="outputs", type=Path, help=_("outputs root (default: outputs)"))
+    p.add_argument("--approvals", type=Path, help=_("approvals folder (default: approvals/ beside the params root)"))
+    p.add_argument("--as-of", type=day, help=_("judge filings on this day (default: today), YYYY-MM-DD"))
     p.set_defaults(func=run)
 
 
 def _filing(f: object) -> str:
     state, days = f.state, f.overdue_days  # type: ignore[attr-defined]
-    text = STATE[state]
+    text = _(STATE[state])
     if state == "late":
-        return f"{text} {days}d"
+        return _("{state} {days}d").format(state=text, days=days)
     if days and state in ("missing", "unpublished", "invalid"):
-        return f"{text} +{days}d"
+        return _("{state} +{days}d").format(state=text, days=days)
     return text
 
 
@@ -47,15 +55,18 @@ def run(args: argparse.Namespace) -> int:
         failing += f.failing
         gate = gate_state(m.path, m.slug, m.name, args.year, args.outputs, approvals, steps)
         release = gate.record.releases[-1] if gate.record and gate.record.releases else None
-        portal = f"; on portal since {gate.record.releases[0].date}" if release and gate.record else ""
-        lines.append(f"{'!' if f.failing else ' '} {_filing(f):<18} {f.deadline.due or '?'!s:<10}  "
+        portal = _("; on portal since {date}").format(date=gate.record.releases[0].date) \
+            if release and gate.record else ""
+        lines.append(f"{'!' if f.failing else ' '} {_pad(_filing(f), 18)} {f.deadline.due or '?'!s:<10}  "
                      f"{f.published or '-'!s:<10}  {m.slug} {m.name}: {gate.summary}{portal}")
         if not f.deadline.known:
-            lines.append(f"    deadline unknown: {f.deadline.rule}")
+            lines.append(_("    deadline unknown: {rule}").format(rule=f.deadline.rule))
     counts = {k: sum(1 for m in region.members if m.filing.state == k) for k in STATE}
-    summary = ", ".join(f"{n} {STATE[k].lower()}" for k, n in counts.items() if n)
-    print(f"{region.year} {region.parent or 'all registered agencies'}: {len(region.members)} agencies; {summary} "
-          f"(as of {region.as_of})")
-    print(f"  {'FILING':<18} {'DEADLINE':<10}  {'PUBLISHED':<10}  AGENCY: GATE")
+    summary = _(", ").join(_("{n} {state}").format(n=n, state=_(STATE[k]).lower()) for k, n in counts.items() if n)
+    print(_("{year} {scope}: {n} agencies; {summary} (as of {day})").format(
+        year=region.year, scope=region.parent or _("all registered agencies"), n=len(region.members),
+        summary=summary, day=region.as_of))
+    filing, deadline, published = _("FILING"), _("DEADLINE"), _("PUBLISHED")  # not in an f-string: extracted
+    print(f"  {_pad(filing, 18)} {_pad(deadline, 10)}  {_pad(published, 10)}  " + _("AGENCY: GATE"))
     print("\n".join(lines))
     return 1 if failing else 0

@@ -20,6 +20,7 @@ from bs4 import BeautifulSoup
 from report_kit._notebooks import MALFORMED, read_notebook
 from report_kit.errors import BuildReadError, FormatError
 from report_kit.formats import Format, get_format
+from report_kit.i18n import _
 
 if TYPE_CHECKING:  # nbformat pulls in jsonschema (~1 s): imported where a notebook is read or written
     import nbformat
@@ -89,11 +90,11 @@ def _notebook_path(path: Path) -> Path:
     if path.is_dir():
         candidate = path / "report.ipynb"
         if not candidate.is_file():
-            raise BuildReadError(f"{path}: no report.ipynb in this folder; give a build folder "
-                                 "(outputs/<year>/<slug>) or an executed notebook")
+            raise BuildReadError(_("{path}: no report.ipynb in this folder; give a build folder "
+                                   "(outputs/<year>/<slug>) or an executed notebook").format(path=path))
         return candidate
     if not os.path.lexists(path):
-        raise BuildReadError(f"{path}: no such file or folder")
+        raise BuildReadError(_("{path}: no such file or folder").format(path=path))
     return path
 
 
@@ -115,15 +116,16 @@ def read_snapshot(path: str | Path) -> Snapshot:
     try:
         return _snapshot(nb_path, nb)
     except MALFORMED as exc:  # a hand-edited run record or published HTML of the wrong shape
-        raise BuildReadError(f"{nb_path}: not a report notebook written by report-kit "
-                             f"({type(exc).__name__}: {exc})") from None
+        why = f"{type(exc).__name__}: {exc}"
+        raise BuildReadError(_("{path}: not a report notebook written by report-kit ({why})").format(
+            path=nb_path, why=why)) from None
 
 
 def _snapshot(nb_path: Path, nb: nbformat.NotebookNode) -> Snapshot:
     record = dict(nb.metadata.get("report_kit") or {})
     if not record:
-        raise BuildReadError(f"{nb_path}: no report-kit run record in the notebook metadata; compare notebooks "
-                             "written by `report-kit run` / `report-kit build`")
+        raise BuildReadError(_("{path}: no report-kit run record in the notebook metadata; compare notebooks "
+                               "written by `report-kit run` / `report-kit build`").format(path=nb_path))
     soup = BeautifulSoup(_published_html(nb), "lxml")
     figures = {(td.find_parent("table")["data-table"], td["data-row"], td["data-col"]): td.get_text(strip=True)
                for td in soup.select("table[data-table] td[data-row][data-col]")}
@@ -229,7 +231,8 @@ def _finding_line(f: dict[str, Any]) -> str:
 
 def _side(snap: Snapshot) -> str:
     sha = (snap.params_sha256 or "")[:12]
-    return f"{snap.path}  ({snap.title}; params {sha or '—'}; built {snap.built or '—'})"
+    return _("{path}  ({title}; params {sha}; built {built})").format(path=snap.path, title=snap.title,
+                                                                         sha=sha or "—", built=snap.built or "—")
 
 
 def _text_lines(change: TextChange) -> list[str]:
@@ -249,27 +252,29 @@ def _text_lines(change: TextChange) -> list[str]:
 
 def format_diff(diff: RunDiff) -> str:
     """The diff as plain text for a terminal or a review comment."""
-    lines = ["report-kit diff", f"  old: {_side(diff.old)}", f"  new: {_side(diff.new)}", ""]
+    lines = [_("report-kit diff"), _("  old: {side}").format(side=_side(diff.old)),
+             _("  new: {side}").format(side=_side(diff.new)), ""]
     if diff.empty:
-        return "\n".join([*lines, "No differences in figures, findings or text."]) + "\n"
+        return "\n".join([*lines, _("No differences in figures, findings or text.")]) + "\n"
     for what, a, b in diff.meta:
         lines.append(f"{what}: {a or '—'} → {b or '—'}")
     if diff.meta:
         lines.append("")
 
-    lines.append(f"Figures: {len(diff.figures)} changed" if diff.figures else "Figures: unchanged")
+    lines.append(_("Figures: {n} changed").format(n=len(diff.figures)) if diff.figures else _("Figures: unchanged"))
     lines += [f"  {c.label}: {_shown(c.old)} → {_shown(c.new)}" for c in diff.figures]
     lines.append("")
 
     counts = (len(diff.findings_resolved), len(diff.findings_new), len(diff.findings_changed))
-    lines.append("Findings: {} resolved, {} new, {} changed".format(*counts) if any(counts) else "Findings: unchanged")
+    lines.append(_("Findings: {resolved} resolved, {new} new, {changed} changed").format(
+        resolved=counts[0], new=counts[1], changed=counts[2]) if any(counts) else _("Findings: unchanged"))
     lines += [f"  - {_finding_line(f)}" for f in diff.findings_resolved]
     lines += [f"  + {_finding_line(f)}" for f in diff.findings_new]
     for a, b in diff.findings_changed:
-        lines += [f"  ~ {_finding_line(b)}", f"      was: {_finding_line(a)}"]
+        lines += [f"  ~ {_finding_line(b)}", _("      was: {finding}").format(finding=_finding_line(a))]
     lines.append("")
 
-    lines.append(f"Text: {len(diff.text)} section(s) changed" if diff.text else "Text: unchanged")
+    lines.append(_("Text: {n} section(s) changed").format(n=len(diff.text)) if diff.text else _("Text: unchanged"))
     for change in diff.text:
         lines += _text_lines(change)
     return "\n".join(lines).rstrip() + "\n"

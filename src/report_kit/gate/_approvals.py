@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from report_kit import params as params_io
 from report_kit.errors import ApprovalError, ParamsError
 from report_kit.files import atomic_write_text
+from report_kit.i18n import _
 
 DEFAULT_STEPS = ("保密审查", "签发")
 RELEASED = ("report.html", "report.pdf", "report.docx")  # what the portal gets, in this order
@@ -78,7 +79,8 @@ def load_steps(approvals: Path) -> tuple[str, ...]:
     steps = doc.get("steps") if isinstance(doc, dict) else None
     if not (isinstance(steps, list) and steps and all(isinstance(s, str) and s.strip() for s in steps)
             and len(set(steps)) == len(steps)):
-        raise ApprovalError(f"{path}: steps: must be a list of distinct step names, e.g. [保密审查, 签发]")
+        raise ApprovalError(_("{path}: steps: must be a list of distinct step names, e.g. [保密审查, 签发]").format(
+            path=path))
     return tuple(s.strip() for s in steps)
 
 
@@ -89,12 +91,14 @@ def load_record(path: Path) -> Record | None:
         doc = params_io.parse_yaml(params_io.read_text(path), str(path))
         return Record.model_validate(params_io._plain(doc))
     except ParamsError as exc:
-        raise ApprovalError(f"{path}: unreadable approvals file: {exc.problems[0].message}") from None
+        raise ApprovalError(_("{path}: unreadable approvals file: {why}").format(
+            path=path, why=exc.problems[0].message)) from None
     except ValidationError as exc:
         err = exc.errors(include_url=False)[0]
         where = ".".join(map(str, err["loc"]))
-        raise ApprovalError(f"{path}: {where}: {err['msg']} (approvals files are written by report-kit approve)"
-                            ) from None
+        raise ApprovalError(_("{path}: {field}: {why} (approvals files are written by report-kit approve)").format(
+            path=path, field=where, why=_(params_io.MESSAGES.get(err["type"], params_io.GENERIC)).format(
+                value=repr(err.get("input")), limit="", choices="", kind=err["type"]))) from None
 
 
 def save_record(path: Path, record: Record) -> None:
@@ -157,10 +161,10 @@ def stale_signoffs(record: Record | None, params_sha: str, content: Mapping[str,
     out = []
     for s in latest.values():
         if s.params_sha256 != params_sha:
-            out.append((s, "params file edited"))
+            out.append((s, _("params file edited")))
         elif s.content != dict(content):
             changed = sorted(set(s.content) ^ set(content) | {k for k in s.content if content.get(k) != s.content[k]})
-            out.append((s, f"{', '.join(changed)} changed"))
+            out.append((s, _("{files} changed").format(files=", ".join(changed))))
     return out
 
 
@@ -172,18 +176,20 @@ def sign(record: Record, step: str, by: str, note: str | None, params_sha: str, 
          steps: Sequence[str], at: str | None = None) -> Signoff:
     """Append a sign-off of ``step``; refused out of order or twice for the same content."""
     if step not in steps:
-        raise ApprovalError(f"--step {step}: not one of the sign-off steps {', '.join(steps)}")
+        raise ApprovalError(_("--step {step}: not one of the sign-off steps {steps}").format(
+            step=step, steps=", ".join(steps)))
     valid = valid_signoffs(record, params_sha, content, steps)
     if step in valid:
         s = valid[step]
-        raise ApprovalError(f"{record.slug} {record.year}: {step} already signed by {s.by} at {s.at} for this content")
+        raise ApprovalError(_("{slug} {year}: {step} already signed by {by} at {at} for this content").format(
+            slug=record.slug, year=record.year, step=step, by=s.by, at=s.at))
     missing = [s for s in steps[: steps.index(step)] if s not in valid]
     if missing:
-        raise ApprovalError(f"{record.slug} {record.year}: {step} needs {', '.join(missing)} first (for the current "
-                            "params and build)")
+        raise ApprovalError(_("{slug} {year}: {step} needs {steps} first (for the current params and build)").format(
+            slug=record.slug, year=record.year, step=step, steps=", ".join(missing)))
     by = by.strip()
     if not by or any(ord(c) < 32 for c in by):
-        raise ApprovalError("--by: the name of the person signing, e.g. --by 张三")
+        raise ApprovalError(_("--by: the name of the person signing, e.g. --by 张三"))
     signoff = Signoff(step=step, by=by, at=at or now(), note=note or None, params_sha256=params_sha,
                       content=dict(content))
     record.signoffs.append(signoff)

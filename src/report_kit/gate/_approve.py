@@ -21,6 +21,7 @@ from report_kit.gate._approvals import (
     sign,
 )
 from report_kit.gate._state import GateState, assess
+from report_kit.i18n import _
 
 
 def default_approvals(params_root: Path) -> Path:
@@ -71,24 +72,28 @@ def approve(params_path: Path, by: str, step: str | None = None, note: str | Non
     state = gate_state(params_path, ay.slug, ay.agency, ay.year, outputs, approvals, steps)
     where = f"{params_path}"
     if state.build is None or not state.build.exists:
-        raise ApprovalError(f"{where}: not built yet; run `report-kit run {params_path}` (with --to for the formats "
-                            "to release) before signing")
+        raise ApprovalError(_("{path}: not built yet; run `report-kit run {path}` (with --to for the formats to "
+                              "release) before signing").format(path=where))
     if state.build.params_sha256 != state.params_sha256:
-        raise ApprovalError(f"{where}: the build in {state.build.folder} is older than the params file; rebuild it "
-                            "before signing, so the sign-off covers what will be published")
+        raise ApprovalError(_("{path}: the build in {folder} is older than the params file; rebuild it before "
+                              "signing, so the sign-off covers what will be published").format(
+                                  path=where, folder=state.build.folder))
     if state.build.leftovers:
-        raise ApprovalError(f"{where}: {', '.join(state.build.leftovers)} in {state.build.folder} is older than "
-                            "report.html, so it may show other figures; rebuild with --to for it or delete it")
-    errors = [r for r in state.reasons if r.startswith("errors:")]
-    if errors:
-        raise ApprovalError(f"{where}: refused while error findings are open ({errors[0].removeprefix('errors: ')}); "
-                            "fix them or acknowledge them in the params file, rebuild, then sign")
+        raise ApprovalError(_("{path}: {files} in {folder} is older than report.html, so it may show other figures; "
+                              "rebuild with --to for it or delete it").format(
+                                  path=where, files=", ".join(state.build.leftovers), folder=state.build.folder))
+    if state.errors:
+        ids = ", ".join(state.errors[:3]) + (", …" if len(state.errors) > 3 else "")
+        raise ApprovalError(_("{path}: refused while error findings are open ({n}: {ids}); fix them or acknowledge "
+                              "them in the params file, rebuild, then sign").format(
+                                  path=where, n=len(state.errors), ids=ids))
     path = record_path(approvals, ay.year, ay.slug)
     record = state.record or Record(agency=ay.agency, slug=ay.slug, year=ay.year)
     assert state.params_sha256 is not None
     chosen = step or next_step(record, state.params_sha256, state.build.content, steps)
     if chosen is None:
-        raise ApprovalError(f"{where}: already fully signed off ({', '.join(steps)}) for the current content")
+        raise ApprovalError(_("{path}: already fully signed off ({steps}) for the current content").format(
+            path=where, steps=", ".join(steps)))
     signoff = sign(record, chosen, by, note, state.params_sha256, state.build.content, steps, at)
     save_record(path, record)
     after = gate_state(params_path, ay.slug, ay.agency, ay.year, outputs, approvals, steps)

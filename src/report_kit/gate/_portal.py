@@ -28,6 +28,7 @@ from report_kit.errors import ApprovalError
 from report_kit.files import atomic_write_bytes, atomic_write_text
 from report_kit.gate._approvals import RELEASED, Record, Release, archive_dir, load_steps, record_path, save_record
 from report_kit.gate._approve import default_approvals, gate_state
+from report_kit.i18n import _
 from report_kit.region import collect
 
 Action = Literal["published", "corrected", "unchanged", "held"]
@@ -99,7 +100,7 @@ def _with_notice(html: str, notice: str) -> str:
     for marker in ('<main class="report">', "<body>"):
         if marker in html:
             return html.replace(marker, f"{marker}\n{notice}", 1)
-    raise ApprovalError("report.html has no <body>: cannot insert the 更正说明")
+    raise ApprovalError(_("report.html has no <body>: cannot insert the 更正说明"))
 
 
 def _restore(portal: Path, approvals: Path, year: int, slug: str, release: Release) -> None:

@@ -18,6 +18,7 @@ from report_kit import params as params_io
 from report_kit.checks import Finding, run_checks
 from report_kit.deadlines import Deadline, Filing, LocalRule, Subject, deadline_for, filing, kind
 from report_kit.errors import RegionError, ReportKitError
+from report_kit.i18n import _
 from report_kit.model import AgencyYear
 from report_kit.registry import Agency, load_registry_with_rules
 
@@ -118,15 +119,15 @@ def collect(params_root: str | Path, year: int, parent: str | None = None, regis
         agencies, rules = load_registry_with_rules(reg_path)
         digest.update(b"registry\0" + reg_path.read_bytes())
     elif registry:
-        raise RegionError(f"{reg_path}: no such agency registry")
+        raise RegionError(_("{path}: no such agency registry").format(path=reg_path))
     if parent and not agencies:
-        raise RegionError(f"--parent {parent}: needs the agency registry ({reg_path}), which lists each agency's "
-                          "parent")
+        raise RegionError(_("--parent {parent}: needs the agency registry ({path}), which lists each agency's "
+                            "parent").format(parent=parent, path=reg_path))
     scope = _subtree(agencies, parent) if parent else set(agencies)
     if parent and not scope:
         known = sorted({a.parent for a in agencies.values() if a.parent})
-        raise RegionError(f"--parent {parent}: no registered agency is under it; parents in {reg_path}: "
-                          f"{', '.join(known) or '(none)'}")
+        raise RegionError(_("--parent {parent}: no registered agency is under it; parents in {path}: {known}").format(
+            parent=parent, path=reg_path, known=", ".join(known) or _("(none)")))
     name = (agencies[parent].name if parent in agencies else parent) if parent else None
 
     years = _years(root)
@@ -144,10 +145,11 @@ def collect(params_root: str | Path, year: int, parent: str | None = None, regis
             if ay is not None:
                 history.setdefault(y, []).append(ay)
             elif y != year:
-                notes.append(f"{path}: unreadable, left out of the {y} figures")
+                notes.append(_("{path}: unreadable, left out of the {year} figures").format(path=path, year=y))
 
     if expected_sha256 and digest.hexdigest() != expected_sha256:
-        raise RegionError(f"{root}: params or registry changed after this region run was scheduled; run it again")
+        raise RegionError(_("{path}: params or registry changed after this region run was scheduled; run it "
+                            "again").format(path=root))
     if agencies:
         slugs = [s for s in agencies if s in scope and agencies[s].active(year)]  # the office's own order
         unregistered = tuple(sorted(s for (y, s) in loaded if y == year and s not in agencies)) if not parent else ()
@@ -155,7 +157,9 @@ def collect(params_root: str | Path, year: int, parent: str | None = None, regis
         slugs = sorted(s for (y, s) in loaded if y == year)
         unregistered = ()
     if not slugs:
-        raise RegionError(f"no agency must report for {year} in {root}" + (f" under {parent}" if parent else ""))
+        raise RegionError(_("no agency must report for {year} in {path} under {parent}").format(
+            year=year, path=root, parent=parent) if parent else _("no agency must report for {year} in {path}").format(
+            year=year, path=root))
 
     members = []
     for slug in slugs:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from report_kit.i18n import _
 from report_kit.notebook import RECORD_MIME
 from report_kit.region import _render as html
 from report_kit.region._agencies import AgencyRow
@@ -99,8 +100,8 @@ def record(region: Region) -> None:
                "as_of": region.as_of.isoformat(), "inputs_sha256": region.inputs_sha256, "findings": found,
                "members": [m.slug for m in region.members]}
     counts = {sev: sum(1 for f in found if f["severity"] == sev) for sev in ("error", "warning", "info")}
-    display({RECORD_MIME: payload, "text/plain": f"region record: {counts['error']} errors, "
-                                                 f"{counts['warning']} warnings, {counts['info']} info"}, raw=True)
+    display({RECORD_MIME: payload, "text/plain": _("region record: {error} errors, {warning} warnings, {info} "
+                                                   "info").format(**counts)}, raw=True)
 
 
 def show_title(region: Region) -> None:

@@ -13,9 +13,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from report_kit import export, pipeline
+from report_kit import export, i18n, pipeline
 from report_kit.errors import OutputPathError, PipelineError
 from report_kit.files import atomic_write_bytes, atomic_write_text
+from report_kit.i18n import _
 from report_kit.region._agencies import agency_rows
 from report_kit.region._charts import charts
 from report_kit.region._collect import Region, collect
@@ -36,11 +37,11 @@ def output_dir(outputs: Path, year: int, parent: str | None) -> Path:
     target = root / str(year) / FOLDER
     if parent:
         if "/" in parent or "\\" in parent or parent in (".", "..") or "\0" in parent:
-            raise OutputPathError(f"--parent {parent!r} cannot name a folder")
+            raise OutputPathError(_("--parent {parent!r} cannot name a folder").format(parent=parent))
         target = target / parent
     target = target.resolve()
     if root not in target.parents:
-        raise OutputPathError(f"region output folder {target} is outside {root}")
+        raise OutputPathError(_("region output folder {path} is outside {root}").format(path=target, root=root))
     return target
 
 
@@ -57,7 +58,7 @@ class RegionResult:
 def parameters_for(region: Region, params_root: Path, registry: Path | None) -> dict[str, Any]:
     return {"params_root": str(params_root.resolve()), "year": region.year, "parent": region.parent,
             "as_of": region.as_of.isoformat(), "registry": str(registry.resolve()) if registry else None,
-            "inputs_sha256": region.inputs_sha256}
+            "inputs_sha256": region.inputs_sha256, "lang": i18n.language()}
 
 
 def run(params_root: str | Path, year: int, parent: str | None = None, outputs: str | Path = "outputs",
@@ -72,7 +73,8 @@ def run(params_root: str | Path, year: int, parent: str | None = None, outputs: 
                           timeout)
     record = pipeline.lift_record(nb)
     if record.get("inputs_sha256") != region.inputs_sha256:
-        raise PipelineError(f"{params_root}: the region notebook read other inputs than were checked; run it again")
+        raise PipelineError(_("{path}: the region notebook read other inputs than were checked; run it again").format(
+            path=params_root))
     html = pipeline.export_html(nb)
     import nbformat
 

@@ -19,6 +19,7 @@ from report_kit.convert import converted
 from report_kit.errors import ParamsError, SourceDocumentError
 from report_kit.files import atomic_write_text
 from report_kit.formats import Format
+from report_kit.i18n import N_, _
 from report_kit.model import MAX_FIGURE, AgencyYear, Number, blank_tables
 from report_kit.params import META_LABELS
 from report_kit.sheets._layout import INFO_SHEET, LAYOUT_SHEET, Layout
@@ -74,51 +75,51 @@ _NUMBER_TEXT = re.compile(r"^[+-]?\d+(\.\d+)?$")
 _BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
-_UNCALCULATED = "formula not calculated; open and save in Excel or type the number"
+_UNCALCULATED = N_("formula not calculated; open and save in Excel or type the number")
 
 
 def _figure(value: Any, data_type: str, formula: bool, kind: str) -> tuple[Number | None, str | None]:
     """An input cell as a figure (None = blank), or the reason it is not one."""
-    noun = "whole number" if kind in ("count", "delta") else "number"
+    noun = _("whole number") if kind in ("count", "delta") else _("number")
     if value is None:
-        return None, _UNCALCULATED if formula else None
+        return None, _(_UNCALCULATED) if formula else None
     if data_type == "e":
-        return None, f"formula error {value}; correct the formula or type the number"
+        return None, _("formula error {value}; correct the formula or type the number").format(value=value)
     if isinstance(value, bool):
-        return None, f"{'TRUE' if value else 'FALSE'} is not a {noun}"
+        return None, _("{value} is not a {noun}").format(value="TRUE" if value else "FALSE", noun=noun)
     if isinstance(value, (datetime, date, time, timedelta)):
-        return None, (f"{value} is a date or time, not a {noun}; set the cell's format to 常规 (General) "
-                      "and type the number")
+        return None, _("{value} is a date or time, not a {noun}; set the cell's format to 常规 (General) and type "
+                       "the number").format(value=value, noun=noun)
     if isinstance(value, str):
         text = value.strip()
         if not text:
             return None, None
         if not _NUMBER_TEXT.match(text):  # a number stored as text is accepted; anything else is not a figure
-            return None, (f"{_shown(value)} is not a {noun}; type digits only, leave the cell empty for a blank "
-                          "figure or type 0 for none")
+            return None, _("{value} is not a {noun}; type digits only, leave the cell empty for a blank figure or "
+                           "type 0 for none").format(value=_shown(value), noun=noun)
         value = Decimal(text)
     if isinstance(value, float):
         if not math.isfinite(value):
-            return None, f"{value} is not a {noun}"
+            return None, _("{value} is not a {noun}").format(value=value, noun=noun)
         value = Decimal(format(value, ".15g"))  # Excel keeps 15 significant digits
     try:
         number = Decimal(value)
     except (InvalidOperation, TypeError, ValueError):
-        return None, f"{_shown(value)} is not a {noun}"
+        return None, _("{value} is not a {noun}").format(value=_shown(value), noun=noun)
     if abs(number) > MAX_FIGURE:
-        return None, f"is implausibly large (limit {MAX_FIGURE}), got {number}"
+        return None, _("is implausibly large (limit {limit}), got {value}").format(limit=MAX_FIGURE, value=number)
     if kind == "amount":
         return number, None
     if number != number.to_integral_value():
-        return None, f"{number} is not a whole number"
+        return None, _("{value} is not a {noun}").format(value=number, noun=_("whole number"))
     return int(number), None
 
 
 def _text(value: Any, data_type: str, formula: bool) -> tuple[str | None, str | None]:
     if value is None:
-        return None, _UNCALCULATED if formula else None
+        return None, _(_UNCALCULATED) if formula else None
     if data_type == "e":
-        return None, f"formula error {value}; type the text instead"
+        return None, _("formula error {value}; type the text instead").format(value=value)
     if isinstance(value, datetime):
         value = value.date().isoformat() if value.time() == time() else value.isoformat()
     elif isinstance(value, float) and value.is_integer():
@@ -126,7 +127,7 @@ def _text(value: Any, data_type: str, formula: bool) -> tuple[str | None, str | 
     text = str(value).replace("\r\n", "\n").replace("\r", "\n").strip("\n").rstrip()
     bad = _BAD_CHARS.search(text)
     if bad:
-        return None, f"contains the control character U+{ord(bad.group()):04X}; delete it"
+        return None, _("contains the control character {code}; delete it").format(code=f"U+{ord(bad.group()):04X}")
     return text or None, None
 
 
@@ -151,9 +152,10 @@ class _Sheet:
             shown = "" if actual is None else str(actual).strip()
             if shown != slot.expect:
                 self.problem(slot.cell, slot.expect,
-                             f"label cell reads {_shown(shown)}; the form was changed (rows or columns inserted, "
-                             "deleted or moved, or a label edited), so no figure of this sheet can be trusted; "
-                             "undo the change or copy the figures into a new workbook (report-kit sheet new)")
+                             _("label cell reads {value}; the form was changed (rows or columns inserted, deleted "
+                               "or moved, or a label edited), so no figure of this sheet can be trusted; undo the "
+                               "change or copy the figures into a new workbook (report-kit sheet new)").format(
+                                 value=_shown(shown)))
         return not self.problems
 
     def merges_intact(self) -> None:
@@ -163,8 +165,8 @@ class _Sheet:
             for text, (c1, r1, c2, r2) in self.ws.merged:
                 if c1 <= c <= c2 and r1 <= row <= r2 and text != slot.span:
                     self.problem(slot.cell, _label_of(self.fmt, slot.key),
-                                 f"input cell is merged with other cells ({text}); unmerge it so that every "
-                                 "figure has a cell of its own")
+                                 _("input cell is merged with other cells ({cells}); unmerge it so that every "
+                                   "figure has a cell of its own").format(cells=text))
 
     def read(self) -> AgencyYear | None:
         if not self.labels_intact():
@@ -186,14 +188,15 @@ class _Sheet:
                 meta[slot.key], why = _text(raw, data_type, formula)
             if why:
                 self.problem(slot.cell, label, why)
-        for key, what in (("agency", "type the agency's full name"), ("slug", "type the folder name, e.g. "
-                                                                            "'zhuzhou-county-kgxj'")):
+        for key, what in (("agency", N_("empty; type the agency's full name")),
+                          ("slug", N_("empty; type the folder name, e.g. 'zhuzhou-county-kgxj'"))):
             if not meta.get(key):
-                self.problem(self.layout.address(key), META_LABELS[key], f"empty; {what}")
+                self.problem(self.layout.address(key), META_LABELS[key], _(what))
         for key, want in (("year", str(self.layout.year)), ("format", fmt.id)):
             if meta.get(key) not in (None, want):
                 self.problem(self.layout.address(key), META_LABELS[key],
-                             f"reads {_shown(meta[key])} but this workbook was made for {want}; restore it")
+                             _("reads {value} but this workbook was made for {want}; restore it").format(
+                                 value=_shown(meta[key]), want=want))
         # Cells already reported go to the schema as blank, so its range checks still see every other cell.
         return AgencyYear(fmt=fmt, agency=meta["agency"] or "", slug=meta["slug"] or "", year=self.layout.year,
                           tables=tables, short_name=meta.get("short_name"), text=texts)
@@ -240,15 +243,18 @@ def import_workbook(path: Path, out_dir: Path, *, force: bool = False) -> Import
             continue
         looks_like_form = str(ws.value(agency_label_cell) or "").strip() == META_LABELS["agency"]
         if ws.title not in layout.sheets and not looks_like_form:
-            result.skipped.append(f"{source}!{ws.title}: not an agency sheet of this workbook (no "
-                                  f"{META_LABELS['agency']} at {agency_label_cell}); not imported")
+            result.skipped.append(_("{sheet}: not an agency sheet of this workbook (no {label} at {cell}); not "
+                                    "imported").format(sheet=f"{source}!{ws.title}", label=META_LABELS["agency"],
+                                                       cell=agency_label_cell))
             continue
         if ws.state != "visible":
-            result.skipped.append(f"{source}!{ws.title}: hidden sheet; not imported (unhide it to import it)")
+            result.skipped.append(_("{sheet}: hidden sheet; not imported (unhide it to import it)").format(
+                sheet=f"{source}!{ws.title}"))
             continue
         sheet = _Sheet(source, ws, layout)
         if sheet.untouched():
-            result.skipped.append(f"{source}!{ws.title}: no figure or text filled in; not imported")
+            result.skipped.append(_("{sheet}: no figure or text filled in; not imported").format(
+                sheet=f"{source}!{ws.title}"))
             continue
         ay = sheet.read()
         checked = sheet.validate(ay) if ay is not None else None
@@ -258,7 +264,7 @@ def import_workbook(path: Path, out_dir: Path, *, force: bool = False) -> Import
             result.errors.extend(sheet.problems)
             result.failed_sheets.append(ws.title)
     if not result.written and not result.unchanged and not result.errors and not result.skipped:
-        raise SourceDocumentError(f"{path}: no agency sheet to import")
+        raise SourceDocumentError(_("{path}: no agency sheet to import").format(path=path))
     return result
 
 
@@ -268,7 +274,8 @@ def _write(sheet: _Sheet, checked: tuple[AgencyYear, str], out_dir: Path, force:
     slug_cell = sheet.layout.address("slug")
     if ay.slug in slugs:
         sheet.problem(slug_cell, META_LABELS["slug"],
-                      f"{ay.slug!r} is also the 目录名 of sheet {slugs[ay.slug]!r}; each agency needs its own")
+                      _("{slug!r} is also the 目录名 of sheet {sheet!r}; each agency needs its own").format(
+                          slug=ay.slug, sheet=slugs[ay.slug]))
         return
     slugs[ay.slug] = sheet.ws.title
     target = out_dir / str(ay.year) / f"{ay.slug}.yaml"
@@ -276,8 +283,8 @@ def _write(sheet: _Sheet, checked: tuple[AgencyYear, str], out_dir: Path, force:
         existing = params.read_text(target) if os.path.lexists(target) else None
     except ParamsError as exc:  # not UTF-8, not a regular file, unreadable: its fields cannot be carried over
         why = exc.problems[0].message if exc.problems else str(exc)
-        sheet.problem(slug_cell, META_LABELS["slug"], f"{target} exists but cannot be read ({why}); "
-                                                      "fix or remove it, then import again")
+        sheet.problem(slug_cell, META_LABELS["slug"], _("{path} exists but cannot be read ({why}); fix or remove "
+                                                        "it, then import again").format(path=target, why=why))
         return
     if existing is not None:
         try:
@@ -291,7 +298,8 @@ def _write(sheet: _Sheet, checked: tuple[AgencyYear, str], out_dir: Path, force:
             return
         if not force:
             sheet.problem(slug_cell, META_LABELS["slug"],
-                          f"{target} exists with other content; not overwritten (pass --force to replace it)")
+                          _("{path} exists with other content; not overwritten (pass --force to replace it)").format(
+                              path=target))
             return
     atomic_write_text(target, text)
     result.written.append(target)

@@ -20,6 +20,7 @@ from report_kit._readers import read_limited
 from report_kit._zipsafe import ZipRefused, inflate, repack
 from report_kit.errors import InputFileError, SourceDocumentError
 from report_kit.formats import get_format
+from report_kit.i18n import N_, _
 from report_kit.sheets._layout import LAYOUT_SHEET, LAYOUT_VERSION, META_KEYS, Layout, Slot
 
 MAX_BYTES = 20 * 1024 * 1024  # a filled workbook for a few hundred agencies is well under 5 MB
@@ -31,23 +32,25 @@ _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted .xlsx and old .xls are 
 def _read_bytes(path: Path) -> bytes:
     """The workbook, re-packed from members inflated under MAX_UNZIPPED whatever its zip headers declare."""
     try:
-        data = read_limited(path, MAX_BYTES, what="over the limit for an intake workbook; remove pictures or "
-                                                  "unrelated sheets and save it again")
+        data = read_limited(path, MAX_BYTES, what=N_("over the limit for an intake workbook; remove pictures or "
+                                                     "unrelated sheets and save it again"))
     except InputFileError as exc:
         raise SourceDocumentError(str(exc)) from None
     if data[:8] == _OLE2:
         raise SourceDocumentError(
-            f"{path}: encrypted (password-protected) workbook or old Excel 97-2003 .xls file; remove the "
-            "password (文件 → 信息 → 保护工作簿) and save it as .xlsx, then import again")
+            _("{path}: encrypted (password-protected) workbook or old Excel 97-2003 .xls file; remove the password "
+              "(文件 → 信息 → 保护工作簿) and save it as .xlsx, then import again").format(path=path))
     if not data.startswith(b"PK\x03\x04"):
-        raise SourceDocumentError(f"{path}: not an .xlsx workbook (Excel 2007 or later); "
-                                  "open it in Excel or WPS and save it as .xlsx")
+        raise SourceDocumentError(_("{path}: not an .xlsx workbook (Excel 2007 or later); open it in Excel or WPS "
+                                    "and save it as .xlsx").format(path=path))
     try:
         members = inflate(data, MAX_UNZIPPED)
     except ZipRefused as exc:
-        raise SourceDocumentError(f"{path}: damaged .xlsx file ({exc}); save it again from Excel") from None
+        raise SourceDocumentError(_("{path}: damaged .xlsx file ({why}); save it again from Excel").format(
+            path=path, why=exc)) from None
     if "xl/workbook.xml" not in members:
-        raise SourceDocumentError(f"{path}: a zip archive but not an Excel workbook; give the filled .xlsx file")
+        raise SourceDocumentError(_("{path}: a zip archive but not an Excel workbook; give the filled .xlsx "
+                                    "file").format(path=path))
     return repack(members)
 
 
@@ -125,8 +128,9 @@ def _read_sheets(path: Path, data: bytes) -> tuple[Layout, list[_SheetData]]:
     except SourceDocumentError:
         raise
     except Exception as exc:  # any parser failure on untrusted input is a bad document, not a crash
-        raise SourceDocumentError(f"{path}: cannot be read as an .xlsx workbook ({type(exc).__name__}: {exc}); "
-                                  "open it in Excel and save it again as .xlsx") from None
+        why = f"{type(exc).__name__}: {exc}"
+        raise SourceDocumentError(_("{path}: cannot be read as an .xlsx workbook ({why}); open it in Excel and save "
+                                    "it again as .xlsx").format(path=path, why=why)) from None
     return layout, sheets
 
 
@@ -134,11 +138,12 @@ _COORD = re.compile(r"^[A-Z]{1,3}[1-9]\d{0,6}$")
 
 
 def _read_layout(wb: Workbook, path: Path) -> Layout:
-    damaged = (f"{path}: the hidden layout sheet {LAYOUT_SHEET!r} is damaged; make a new workbook with "
-               "`report-kit sheet new` and copy the figures into it")
+    damaged = _("{path}: the hidden layout sheet {sheet!r} is damaged; make a new workbook with `report-kit sheet "
+                "new` and copy the figures into it").format(path=path, sheet=LAYOUT_SHEET)
     if LAYOUT_SHEET not in wb.sheetnames:
-        raise SourceDocumentError(f"{path}: not a report-kit intake workbook (no {LAYOUT_SHEET!r} sheet); make one "
-                                  "with `report-kit sheet new` and copy the figures into it")
+        raise SourceDocumentError(_("{path}: not a report-kit intake workbook (no {sheet!r} sheet); make one with "
+                                    "`report-kit sheet new` and copy the figures into it").format(
+                                        path=path, sheet=LAYOUT_SHEET))
     info: dict[str, str] = {}
     sheets: list[str] = []
     slots: list[Slot] = []
