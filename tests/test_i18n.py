@@ -173,7 +173,7 @@ def test_a_chinese_user_meets_no_english(chinese, tmp_path: Path) -> None:
     built = pipeline.run(good, outputs)
     pipeline.run(bad, outputs)
     headings = _headings(built.notebook)
-    assert "## 1. 载入并校验参数" in headings and "## 3. 检查结果（请先阅读）" in headings
+    assert "## 1. 载入并校验参数" in headings and "## 2. 检查结果（请先阅读）" in headings
     assert english(headings.replace("report-kit", "")) == [], headings
 
     def cli(*args: str) -> subprocess.CompletedProcess[str]:
