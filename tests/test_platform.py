@@ -139,7 +139,7 @@ def test_forced_build_lock_refuses_a_second_build_and_a_killed_one_leaves_no_sta
     monkeypatch.setenv(platform.FORCE_ENV, "1")
     out = tmp_path / "outputs"
     with BuildLock(out):
-        assert (out / f".build.lock{PORTABLE_LOCK}").is_file()
+        assert (out / ".build.pid.lock").is_file()
         holder = subprocess.run([sys.executable, "-c", f"from report_kit.batch import BuildLock\n"
                                  f"BuildLock({str(out)!r}).__enter__()"], capture_output=True, text=True,
                                 env={**os.environ, platform.FORCE_ENV: "1"})
@@ -154,10 +154,10 @@ def test_forced_build_lock_refuses_a_second_build_and_a_killed_one_leaves_no_sta
         BuildLock(out).__enter__()
     killed.kill()
     killed.wait()
-    assert (out / f".build.lock{PORTABLE_LOCK}").is_file()
+    assert (out / ".build.pid.lock").is_file()
     with BuildLock(out):
         pass
-    assert not (out / f".build.lock{PORTABLE_LOCK}").exists()
+    assert not (out / ".build.pid.lock").exists()
 
 
 def test_forced_agency_lock_is_a_pid_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -165,9 +165,9 @@ def test_forced_agency_lock_is_a_pid_file(tmp_path: Path, monkeypatch: pytest.Mo
     with OutputRoot(tmp_path) as root:
         slot = root.slot(2019, "some-agency")
         with slot.lock(wait=0):
-            assert (tmp_path / "2019" / f".some-agency.lock{PORTABLE_LOCK}").is_file()
+            assert (tmp_path / "2019" / ".some-agency.pid.lock").is_file()
             from report_kit.outdir import AgencyLockedError
 
             with pytest.raises(AgencyLockedError), root.slot(2019, "some-agency").lock(wait=0.2):
                 pass
-        assert not (tmp_path / "2019" / f".some-agency.lock{PORTABLE_LOCK}").exists()
+        assert not (tmp_path / "2019" / ".some-agency.pid.lock").exists()

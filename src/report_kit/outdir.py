@@ -36,7 +36,7 @@ from report_kit.model import SLUG_RE
 _NOFOLLOW, _CLOEXEC = getattr(os, "O_NOFOLLOW", 0), getattr(os, "O_CLOEXEC", 0)
 _DIR = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | _NOFOLLOW | _CLOEXEC
 _NEW = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC
-PORTABLE_LOCK = ".pid"  # the portable lock's file is <lock name>.pid (a flock file is never removed)
+PORTABLE_LOCK = ".pid.lock"  # the portable lock of x.lock is x.pid.lock (a flock file is never removed)
 _SIDE = re.compile(r"\.(?P<slug>[a-z0-9-]+)\.(?P<kind>stage|old)-[a-z0-9]{8}")
 _TEMP = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")  # write_atomic's names and files.atomic_write's
 _LINK = ("{where} is a symbolic link or not a folder: report-kit writes nothing outside {root} and follows no "
@@ -133,6 +133,10 @@ def flock(fd: int, wait: float) -> bool:
             time.sleep(0.05)
 
 
+def portable_lock_name(name: str) -> str:
+    return name.removesuffix(".lock") + PORTABLE_LOCK
+
+
 @contextlib.contextmanager
 def hold(dir_fd: int, name: str, where: Path, wait: float) -> Iterator[bool]:
     """Hold the lock ``name`` in the folder ``dir_fd`` (flock, or the portable pid lock file where flock is
@@ -144,11 +148,11 @@ def hold(dir_fd: int, name: str, where: Path, wait: float) -> Iterator[bool]:
         finally:
             os.close(fd)  # closing releases the lock
         return
-    name += PORTABLE_LOCK
+    name = portable_lock_name(name)
     try:
         got = _pidlock.acquire(name, dir_fd, wait)
     except OSError as exc:
-        raise OutputWriteError(f"cannot use the lock file {where}{PORTABLE_LOCK}: {os_error_hint(exc)}") from None
+        raise OutputWriteError(f"cannot use the lock file {where.parent / name}: {os_error_hint(exc)}") from None
     try:
         yield got
     finally:

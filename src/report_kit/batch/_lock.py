@@ -4,7 +4,7 @@ The lock file is opened relative to the outputs root with ``O_NOFOLLOW | O_CREAT
 a plain file of its own (``outdir.open_lock_file``): a link planted under its name is refused, never truncated
 through.
 
-Where flock is missing (or REPORT_KIT_PORTABLE is set) the lock is ``.build.lock.pid``, a file that exists
+Where flock is missing (or REPORT_KIT_PORTABLE is set) the lock is ``.build.pid.lock``, a file that exists
 while a build holds it and names its pid; a killed build's file is stale and taken over (``_pidlock``).
 """
 
@@ -18,7 +18,7 @@ from types import TracebackType
 from report_kit import _pidlock, platform
 from report_kit.errors import OutputWriteError, ReportKitError
 from report_kit.files import os_error_hint
-from report_kit.outdir import PORTABLE_LOCK, OutputRoot, open_lock_file
+from report_kit.outdir import OutputRoot, open_lock_file, portable_lock_name
 
 NAME = ".build.lock"
 
@@ -60,7 +60,7 @@ class BuildLock:
 
     def _enter_portable(self) -> BuildLock:
         assert self.root is not None
-        self.path, name = self.root.path / (NAME + PORTABLE_LOCK), NAME + PORTABLE_LOCK
+        self.path, name = self.root.path / (portable_lock_name(NAME)), portable_lock_name(NAME)
         try:
             if not _pidlock.try_acquire(name, self.root.fd):
                 self._locked(_pidlock.holder(name, self.root.fd))
@@ -85,7 +85,7 @@ class BuildLock:
                  tb: TracebackType | None) -> None:
         if self._portable and self.root is not None:
             with contextlib.suppress(OSError):
-                _pidlock.release(NAME + PORTABLE_LOCK, self.root.fd)
+                _pidlock.release(portable_lock_name(NAME), self.root.fd)
             self._portable = False
         if self._fd is not None:
             import fcntl
