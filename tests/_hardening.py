@@ -121,9 +121,10 @@ def _tagged_proc(tag: str) -> list[Proc]:
 
 
 def workers(procs: list[Proc]) -> list[Proc]:
-    """Pool workers: forked by the build's forkserver, so their parent runs the forkserver too."""
+    """Pool workers: forked by the build's forkserver, so their parent runs the forkserver too (or, with the
+    portable routes, spawned: their own command line says so)."""
     servers = {p.pid for p in procs if "multiprocessing.forkserver" in p.cmdline}
-    return [p for p in procs if p.ppid in servers]
+    return [p for p in procs if p.ppid in servers or "multiprocessing.spawn" in p.cmdline]
 
 
 def wait_gone(tag: str, grace: float = 20) -> list[Proc]:

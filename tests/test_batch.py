@@ -95,8 +95,17 @@ def test_registry_missing_and_unregistered(tmp_path: Path) -> None:
     assert {(r["slug"], r["status"]) for r in rows} == {("a-ju", "failed"), ("b-ju", "missing")}
 
 
+@pytest.fixture(params=["native", "portable"])
+def route(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run a test on this platform's routes and again with the portable ones forced (REPORT_KIT_PORTABLE=1:
+    spawn pool and kernels on TCP, pid lock file, pid polling, no parent-death signal or CPU limit)."""
+    if request.param == "portable":
+        monkeypatch.setenv("REPORT_KIT_PORTABLE", "1")
+    return str(request.param)
+
+
 @pytest.mark.slow
-def test_raise_hang_and_dead_worker_each_fail_alone(tmp_path: Path) -> None:
+def test_raise_hang_and_dead_worker_each_fail_alone(tmp_path: Path, route: str) -> None:
     root = _tree(tmp_path, ["ok-1", "raises", "hangs", "killer", "ok-2"])
     template = _template(root, "import os, signal, time\n"
                                "if ay.slug == 'raises': raise ValueError('deliberate failure')\n"
@@ -163,7 +172,7 @@ def test_skip_force_index_and_interrupted_build(tmp_path: Path) -> None:
     count("batch faults", "valid")
 
 
-def test_two_builds_at_once_are_refused(tmp_path: Path) -> None:
+def test_two_builds_at_once_are_refused(tmp_path: Path, route: str) -> None:
     root = _tree(tmp_path, ["a-ju"])
     with BuildLock(root / "outputs"):
         result = _build(root)

@@ -23,6 +23,7 @@ LAYERS: dict[str, int] = {
     "report_kit.errors": 0, "report_kit.files": 0, "report_kit._fastyaml": 0, "report_kit._readers": 0,
     "report_kit._zipsafe": 0, "report_kit._terminal": 0, "report_kit.csvcells": 0,
     "report_kit.i18n": 0,  # the message catalogue: every layer speaks through it
+    "report_kit.platform": 0, "report_kit._pidlock": 0,  # which OS routes exist; the portable lock
     # the official forms as data
     "report_kit.formats": 1,
     # one agency-year and what is derived from it

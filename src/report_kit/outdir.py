@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
-import fcntl
 import os
 import re
 import secrets
@@ -28,12 +27,16 @@ import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+from report_kit import _pidlock, platform
 from report_kit.errors import OutputPathError, OutputWriteError, ReportKitError
 from report_kit.files import os_error_hint
 from report_kit.model import SLUG_RE
 
-_DIR = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
-_NEW = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+# getattr: importable everywhere; where these flags are missing, OutputRoot refuses (platform.require_dir_fds)
+_NOFOLLOW, _CLOEXEC = getattr(os, "O_NOFOLLOW", 0), getattr(os, "O_CLOEXEC", 0)
+_DIR = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | _NOFOLLOW | _CLOEXEC
+_NEW = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC
+PORTABLE_LOCK = ".pid.lock"  # the portable lock of x.lock is x.pid.lock (a flock file is never removed)
 _SIDE = re.compile(r"\.(?P<slug>[a-z0-9-]+)\.(?P<kind>stage|old)-[a-z0-9]{8}")
 _TEMP = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")  # write_atomic's names and files.atomic_write's
 _LINK = ("{where} is a symbolic link or not a folder: report-kit writes nothing outside {root} and follows no "
@@ -69,7 +72,7 @@ _EXCHANGE_UNSUPPORTED = {errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOT
 def _load_renameat2() -> ctypes._CFuncPtr | None:
     try:
         fn = ctypes.CDLL(None, use_errno=True).renameat2
-    except (OSError, AttributeError):  # not glibc ≥ 2.28, or not Linux
+    except (OSError, AttributeError, TypeError):  # not glibc ≥ 2.28, or not Linux (Windows: no CDLL(None))
         return None
     fn.argtypes = (ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint)
     fn.restype = ctypes.c_int
@@ -117,6 +120,8 @@ def open_lock_file(dir_fd: int, name: str, where: Path) -> int:
 
 def flock(fd: int, wait: float) -> bool:
     """Take an exclusive lock on ``fd``, waiting up to ``wait`` seconds; False when it stays held."""
+    import fcntl  # Unix only: callers check platform.has_flock() first
+
     deadline = time.monotonic() + wait
     while True:
         try:
@@ -128,6 +133,33 @@ def flock(fd: int, wait: float) -> bool:
             time.sleep(0.05)
 
 
+def portable_lock_name(name: str) -> str:
+    return name.removesuffix(".lock") + PORTABLE_LOCK
+
+
+@contextlib.contextmanager
+def hold(dir_fd: int, name: str, where: Path, wait: float) -> Iterator[bool]:
+    """Hold the lock ``name`` in the folder ``dir_fd`` (flock, or the portable pid lock file where flock is
+    missing or REPORT_KIT_PORTABLE is set); yields False when another process keeps it for ``wait`` seconds."""
+    if platform.has_flock():
+        fd = open_lock_file(dir_fd, name, where)
+        try:
+            yield flock(fd, wait)
+        finally:
+            os.close(fd)  # closing releases the lock
+        return
+    name = portable_lock_name(name)
+    try:
+        got = _pidlock.acquire(name, dir_fd, wait)
+    except OSError as exc:
+        raise OutputWriteError(f"cannot use the lock file {where.parent / name}: {os_error_hint(exc)}") from None
+    try:
+        yield got
+    finally:
+        if got:
+            _pidlock.release(name, dir_fd)
+
+
 # ------------------------------------------------------------------------------------------ the root
 
 
@@ -135,11 +167,12 @@ class OutputRoot:
     """``outputs/``, resolved and opened once; every path below it is reached relative to that descriptor."""
 
     def __init__(self, path: str | Path, create: bool = True) -> None:
+        platform.require_dir_fds("writing or reading the outputs folder")
         self.path = Path(path).resolve()
         try:
             if create:
                 self.path.mkdir(parents=True, exist_ok=True)
-            self.fd = os.open(self.path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+            self.fd = os.open(self.path, os.O_RDONLY | os.O_DIRECTORY | _CLOEXEC)
         except OSError as exc:
             raise OutputWriteError(f"cannot use {self.path} as the outputs folder: {os_error_hint(exc)}") from None
 
@@ -361,16 +394,12 @@ class Slot:
         year_fd = self.root.open_dir((str(self.year),), create=True)
         assert year_fd is not None
         try:
-            where = self.path.parent / f".{self.slug}.lock"
-            fd = open_lock_file(year_fd, f".{self.slug}.lock", where)
-            try:
-                if not flock(fd, wait):
+            with hold(year_fd, f".{self.slug}.lock", self.path.parent / f".{self.slug}.lock", wait) as got:
+                if not got:
                     raise AgencyLockedError(f"another report-kit process is writing {self.path}; "
                                             "try again when it has finished")
                 _recover(year_fd, self.slug)
                 yield year_fd
-            finally:
-                os.close(fd)  # closing releases the lock
         finally:
             os.close(year_fd)
 

@@ -21,7 +21,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from report_kit import discovery, export, identity, pipeline, procs
+from report_kit import discovery, export, identity, pipeline, platform, procs
 from report_kit import params as params_io
 from report_kit.errors import ReportKitError
 from report_kit.outdir import OutputRoot
@@ -153,14 +153,12 @@ def _exit_with(build_pid: int) -> None:
 
     def watch() -> None:
         try:
+            if not platform.has_pidfd():
+                raise AttributeError("pidfd_open")
             fd = os.pidfd_open(build_pid)  # Linux: readable once that very process has exited
             select.select([fd], [], [])
         except (AttributeError, OSError):
-            while True:
-                try:
-                    os.kill(build_pid, 0)
-                except OSError:  # gone, or the pid already belongs to someone else
-                    break
+            while procs.alive(build_pid):  # (os.kill(pid, 0) would end the process on Windows)
                 time.sleep(1)
         os._exit(1)
 
@@ -168,8 +166,9 @@ def _exit_with(build_pid: int) -> None:
 
 
 def _pool(jobs: int) -> ProcessPoolExecutor:
-    # forkserver: workers start clean (no inherited threads or open kernels) but cheaply
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("forkserver"), initializer=_exit_with,
+    # forkserver: workers start clean (no inherited threads or open kernels) but cheaply; spawn elsewhere
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=get_context(platform.pool_start_method()),
+                               initializer=_exit_with,
                                initargs=(os.getpid(),))
 
 

@@ -36,9 +36,10 @@ __all__ = ["HOME_PREFIX", "START_METHODS", "cpu_budget", "death_note", "default_
 
 
 def fork_available() -> bool:
+    from report_kit import platform
     from report_kit.kernels import _fork
 
-    return _fork.available()
+    return not platform.forced() and _fork.available()
 
 
 def default_start() -> str:
@@ -61,7 +62,10 @@ def manager_for(template: Path, timeout: float | None, start: str | None = None)
     if start not in START_METHODS:
         raise PipelineError(f"--kernel-start: one of {', '.join(START_METHODS)}, got {start!r}")
     if start == "fork" and not fork_available():
-        raise PipelineError("--kernel-start fork needs Linux 5.3 or later (pidfd); use --kernel-start spawn")
+        from report_kit import platform
+
+        why = f"{platform.FORCE_ENV} is set" if platform.forced() else "it needs Linux 5.3 or later (pidfd)"
+        raise PipelineError(f"--kernel-start fork is unavailable: {why}; use --kernel-start spawn")
     cells, imports = _template_code(template)
     return manager_class(start, cpu_budget(timeout, cells), tuple(dict.fromkeys([*PRELOAD, *imports])))
 

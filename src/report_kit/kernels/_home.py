@@ -49,7 +49,8 @@ def sweep() -> list[Path]:
     for folder in Path(tempfile.gettempdir()).glob(f"{HOME_PREFIX}*-*"):
         pid = folder.name[len(HOME_PREFIX):].split("-", 1)[0]
         try:
-            if not pid.isdigit() or folder.is_symlink() or folder.stat().st_uid != os.getuid():
+            uid = os.getuid() if hasattr(os, "getuid") else folder.stat().st_uid  # Windows: no uids
+            if not pid.isdigit() or folder.is_symlink() or folder.stat().st_uid != uid:
                 continue
         except OSError:  # already gone
             continue
@@ -61,6 +62,10 @@ def sweep() -> list[Path]:
 
 def _gone(pid: int) -> bool:
     """No such process, or only its zombie (a killed worker whose new parent has not reaped it yet)."""
+    if os.name != "posix":  # os.kill(pid, 0) would end the process there
+        from report_kit import procs
+
+        return not procs.alive(pid)
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -76,8 +76,15 @@ def set_cpu_limit(seconds: int | None) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (min(seconds, want), want))
 
 
-def arm(cpu_seconds: int | None) -> None:
-    """Both limits, for the calling process: runs in a new kernel process before any notebook code."""
+def arm(cpu_seconds: int | None, enabled: bool = True) -> None:
+    """Both limits, for the calling process: runs in a new kernel process before any notebook code.
+
+    ``enabled`` is decided by the caller before forking (platform.has_os_limits(): False with
+    REPORT_KIT_PORTABLE set): without these limits a kernel whose owner died ends through ipykernel's parent
+    poller (it exits once its parent is gone, if its code lets that thread run) and its folder goes with the
+    next sweep; a runaway cell is stopped by the wall-clock --timeout only."""
+    if not enabled:
+        return
     set_parent_death_signal()
     set_cpu_limit(cpu_seconds)
 

@@ -8,13 +8,13 @@ files go with the sweep. Async, like nbclient's default, so a killed kernel cann
 
 from __future__ import annotations
 
-import sys
 import uuid
 from functools import cache
 from typing import Any
 
 from jupyter_client.manager import AsyncKernelManager
 
+from report_kit import platform
 from report_kit.kernels._home import home
 from report_kit.kernels._provisioners import ForkProvisioner, SpawnProvisioner
 
@@ -25,7 +25,7 @@ PROVISIONERS: dict[str, type[SpawnProvisioner]] = {"fork": ForkProvisioner, "spa
 def manager_class(start: str, cpu_seconds: int | None = None, preload: tuple[str, ...] = ()) -> type:
     """A kernel manager class starting kernels by ``start`` ("fork" or "spawn") with a CPU budget."""
     provisioner = PROVISIONERS[start]
-    ipc = sys.platform.startswith("linux")
+    ipc = platform.has_unix_kernel_sockets()  # else TCP on loopback (jupyter_client's default)
 
     class KernelManager(AsyncKernelManager):
         def __init__(self, **kwargs: Any) -> None:

@@ -20,6 +20,7 @@ from typing import Any
 
 from jupyter_client.provisioning import LocalProvisioner
 
+from report_kit import platform
 from report_kit.kernels import _fork, _limits
 
 LAUNCHERS = ("ipykernel_launcher", "ipykernel")
@@ -40,9 +41,9 @@ class SpawnProvisioner(LocalProvisioner):  # type: ignore[misc]
         _last.code = None
         if os.name == "posix":
             # runs in the new process between fork and exec; the ctypes function was resolved beforehand
-            kwargs["preexec_fn"] = functools.partial(_limits.arm, self.cpu_seconds)
+            kwargs["preexec_fn"] = functools.partial(_limits.arm, self.cpu_seconds, platform.has_os_limits())
         info = await super().launch_kernel(cmd, **kwargs)
-        if _fork.available() and self.process is not None:
+        if _fork.available() and platform.has_pidfd() and self.process is not None:
             self._pidfd = os.pidfd_open(self.process.pid)  # our own unreaped child: the id cannot be reused
         return info
 
