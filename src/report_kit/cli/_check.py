@@ -13,23 +13,38 @@ from report_kit._terminal import echo, echo_json
 from report_kit.checks import RULES, Context, failing, findings_to_records
 from report_kit.checks._files import check_files, recorded_findings
 from report_kit.errors import ReportKitError
+from report_kit.i18n import N_, _
+
+# severity words as shown (the values in JSON output stay English: they are data)
+SEVERITY = {"error": N_("error"), "warning": N_("warning"), "info": N_("info")}
+
+
+def _severity(value: str) -> str:
+    return _(SEVERITY[value]) if value in SEVERITY else value
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    c = sub.add_parser("check", help="run every rule on params files or folders (no kernel)")
-    c.add_argument("paths", nargs="+", type=Path, help="params files or folders")
-    c.add_argument("--strict", action="store_true", help="warnings fail too (acknowledged findings never do)")
+    c = sub.add_parser("check", help=_("run every rule on params files or folders (no kernel)"))
+    c.add_argument("paths", nargs="+", type=Path, help=_("params files or folders"))
+    c.add_argument("--strict", action="store_true", help=_("warnings fail too (acknowledged findings never do)"))
     c.add_argument("--format", choices=["text", "json"], default="text")
     c.set_defaults(func=check)
 
-    r = sub.add_parser("rules", help="list the rule catalogue with each rule's formula")
+    r = sub.add_parser("rules", help=_("list the rule catalogue with each rule's formula"))
     r.add_argument("--format", choices=["text", "json", "markdown"], default="text")
     r.set_defaults(func=rules)
 
-    f = sub.add_parser("findings", help="aggregate findings recorded in executed notebooks (no re-run)")
+    f = sub.add_parser("findings", help=_("aggregate findings recorded in executed notebooks (no re-run)"))
     f.add_argument("root", type=Path, nargs="?", default=Path("outputs"))
     f.add_argument("--format", choices=["text", "json"], default="text")
     f.set_defaults(func=findings)
+
+
+def _pad(text: str, width: int) -> str:
+    """Left-justify by terminal cells (a Chinese character takes two)."""
+    from rich.cells import cell_len
+
+    return text + " " * max(0, width - cell_len(text))
 
 
 def registry_contexts() -> Callable[[Path], Context]:
@@ -55,7 +70,7 @@ def registry_contexts() -> Callable[[Path], Context]:
 def check(args: argparse.Namespace) -> int:
     results = list(check_files(args.paths, registry_contexts()))
     if not results:
-        raise ReportKitError(f"no params files in {', '.join(map(str, args.paths))}")
+        raise ReportKitError(_("no params files in {paths}").format(paths=", ".join(map(str, args.paths))))
     bad = 0
     if args.format == "json":
         out = [{"path": str(r.path), "error": r.error, "findings": findings_to_records(r.findings)} for r in results]
@@ -68,12 +83,14 @@ def check(args: argparse.Namespace) -> int:
                 echo(r.error)
                 continue
             for f in r.findings:
-                ack = f"  [acknowledged: {f.acknowledged}]" if f.acknowledged else ""
-                echo(f"{r.path}: {f.severity}: {f.id}: {f.location}: {f.message}{ack}")
+                ack = "  " + _("[acknowledged: {reason}]").format(reason=f.acknowledged) if f.acknowledged else ""
+                echo(f"{r.path}: {_severity(f.severity)}: {f.id}: {f.location}: {f.message}{ack}")
     if args.format == "text":
         counts = Counter(f.severity for r in results for f in r.findings if not f.acknowledged)
-        echo(f"{len(results)} files checked: {counts['error']} errors, {counts['warning']} warnings, "
-              f"{counts['info']} info; {bad} files failing{' (strict)' if args.strict else ''}")
+        text = _("{files} files checked: {errors} errors, {warnings} warnings, {info} info; {bad} files failing")
+        line = text.format(files=len(results), errors=counts["error"], warnings=counts["warning"],
+                           info=counts["info"], bad=bad)
+        echo(line + (" " + _("(strict)") if args.strict else ""))
     return 1 if bad else 0
 
 
@@ -82,12 +99,12 @@ def rules(args: argparse.Namespace) -> int:
     if args.format == "json":
         echo_json(items)
     elif args.format == "markdown":
-        echo("| id | severity | rule | formula |\n|---|---|---|---|")
+        echo(_("| id | severity | rule | formula |") + "\n|---|---|---|---|")
         for r in items:
-            echo(f"| {r['id']} | {r['severity']} | {r['title']} | {r['formula']} |")
+            echo(f"| {r['id']} | {_severity(r['severity'])} | {r['title']} | {r['formula']} |")
     else:
         for r in items:
-            echo(f"{r['id']:<20} {r['severity']:<8} {r['title']}\n{'':<30}{r['formula']}")
+            echo(f"{r['id']:<20} {_pad(_severity(r['severity']), 8)} {r['title']}\n{'':<30}{r['formula']}")
     return 0
 
 
@@ -95,7 +112,7 @@ def findings(args: argparse.Namespace) -> int:
     skipped: list[str] = []
     rows = list(recorded_findings(args.root, skipped))
     for line in skipped:
-        echo(f"warning: skipped {line}", file=sys.stderr)
+        echo(_("warning: skipped {what}").format(what=line), file=sys.stderr)
     if args.format == "json":
         echo_json([{"notebook": str(p), **rec} for p, rec in rows])
         return 0
@@ -103,7 +120,9 @@ def findings(args: argparse.Namespace) -> int:
     for path, rec in rows:
         counts = Counter(f["severity"] for f in rec.get("findings", []) if not f.get("acknowledged"))
         total.update(counts)
-        echo(f"{path}: {rec.get('title', '')}: {counts['error']} errors, {counts['warning']} warnings, "
-              f"{counts['info']} info")
-    echo(f"{len(rows)} reports: {total['error']} errors, {total['warning']} warnings, {total['info']} info")
+        echo(_("{path}: {title}: {errors} errors, {warnings} warnings, {info} info").format(
+            path=path, title=rec.get("title", ""), errors=counts["error"], warnings=counts["warning"],
+            info=counts["info"]))
+    echo(_("{reports} reports: {errors} errors, {warnings} warnings, {info} info").format(
+        reports=len(rows), errors=total["error"], warnings=total["warning"], info=total["info"]))
     return 0
