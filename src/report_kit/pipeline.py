@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from report_kit import discovery, export, i18n, identity, kernels, stamps
 from report_kit.errors import NotebookExecutionError, PipelineError, ReportKitError
+from report_kit.i18n import _
 from report_kit.model import AgencyYear
 from report_kit.notebook import RECORD_MIME
 from report_kit.outdir import OutputRoot, Slot
@@ -79,16 +80,16 @@ class Plan:
         data = self.slot.read(stamps.STAMP) if stamps.STAMP in self.held else None
         old = stamps.Inputs.from_bytes(data) if data is not None else None
         if old is None:
-            return ["no earlier build" if not self.held else "no complete earlier build"]
+            return [_("no earlier build") if not self.held else _("no complete earlier build")]
         reasons = []
         changed = stamps.changed(old, self.inputs)
         if changed:
             reasons.append(stamps.describe(changed))
         missing = [n for n in expected_files(self.formats) if n not in self.held]
         if missing:
-            reasons.append(f"{', '.join(missing)} missing")
+            reasons.append(_("{files} missing").format(files=", ".join(missing)))
         if export.FAILED in self.held:
-            reasons.append("the last build failed (failed.ipynb)")
+            reasons.append(_("the last build failed (failed.ipynb)"))
         return reasons
 
 

@@ -26,6 +26,7 @@ from importlib import metadata
 from pathlib import Path
 
 from report_kit import i18n
+from report_kit.i18n import N_, _
 from report_kit.registry import Agency
 
 STAMP = ".inputs.json"
@@ -113,9 +114,10 @@ def inputs_for(params: Path, previous: Path | None, agency: Agency | None, templ
     return Inputs(parts)
 
 
-_NAMES = {"params": "the params file", "previous": "last year's params", "registry": "the registry entry",
-          "template": "the template notebook", "options": "the output files or kernel asked for",
-          "language": "the language of the notebook's headings"}
+_NAMES = {"params": N_("the params file"), "previous": N_("last year's params"),
+          "registry": N_("the registry entry"), "template": N_("the template notebook"),
+          "options": N_("the output files or kernel asked for"),
+          "language": N_("the language of the notebook's headings")}
 
 
 def changed(old: Inputs, new: Inputs) -> list[str]:
@@ -131,8 +133,10 @@ def describe(names: Iterable[str], limit: int = 4) -> str:
         if n.startswith("package/"):
             shown.append(n.removeprefix("package/"))
         elif n.startswith("library/"):
-            shown.append(f"the {n.removeprefix('library/')} version")
+            shown.append(_("the {library} version").format(library=n.removeprefix("library/")))
         else:
-            shown.append(_NAMES.get(n, n))
-    extra = f" and {len(shown) - limit} more" if len(shown) > limit else ""
-    return ", ".join(shown[:limit]) + extra + " changed"
+            shown.append(_(_NAMES[n]) if n in _NAMES else n)
+    names = ", ".join(shown[:limit])
+    if len(shown) > limit:
+        names = _("{names} and {n} more").format(names=names, n=len(shown) - limit)
+    return _("{names} changed").format(names=names)

@@ -24,6 +24,7 @@ from typing import Any
 from report_kit import discovery, export, identity, pipeline, platform, procs
 from report_kit import params as params_io
 from report_kit.errors import ReportKitError
+from report_kit.i18n import _
 from report_kit.outdir import OutputRoot
 from report_kit.registry import Agency
 
@@ -88,8 +89,9 @@ def assess(plan: pipeline.Plan) -> AgencyStatus:
                        findings=_recorded(plan))
     reasons = plan.stale_reasons()
     if not reasons:
-        return _status(plan, "skipped", "up to date", findings=_recorded(plan))
-    return _status(plan, "outdated", "not rebuilt by this build: " + "; ".join(reasons), findings=_recorded(plan))
+        return _status(plan, "skipped", _("up to date"), findings=_recorded(plan))
+    reason = _("not rebuilt by this build: {reasons}").format(reasons="; ".join(reasons))
+    return _status(plan, "outdated", reason, findings=_recorded(plan))
 
 
 def _failure_record(plan: pipeline.Plan) -> dict[str, Any] | None:
@@ -224,7 +226,7 @@ def run_batch(paths: Sequence[Path], outputs: Path, template: Path, *, jobs: int
         if not e.ok:
             if chosen_:
                 if explain:
-                    explain(f"fail     {e.path}: {str(e.error).splitlines()[0]}")
+                    explain(_("fail     {path}: {reason}").format(path=e.path, reason=str(e.error).splitlines()[0]))
                 done(_failed_entry(e))  # invalid params are reported first: they say what to fix in the file
             else:
                 statuses.append(_failed_entry(e))
@@ -243,11 +245,11 @@ def run_batch(paths: Sequence[Path], outputs: Path, template: Path, *, jobs: int
         reasons = ["--force"] if force else plan.stale_reasons()
         if not reasons:
             if explain:
-                explain(f"skip     {plan.slot.path}: up to date")
-            done(_status(plan, "skipped", "up to date", findings=_recorded(plan)))
+                explain(_("skip     {path}: {reason}").format(path=plan.slot.path, reason=_("up to date")))
+            done(_status(plan, "skipped", _("up to date"), findings=_recorded(plan)))
             return
         if explain:
-            explain(f"build    {plan.slot.path}: {'; '.join(reasons)}")
+            explain(_("build    {path}: {reasons}").format(path=plan.slot.path, reasons="; ".join(reasons)))
         todo.append((_Job(e.path, root.path, template, kernel, timeout, tuple(to), force, kernel_start,
                           tuple(drop), registry, plan.inputs.parts["params"]), plan))
 
@@ -259,7 +261,7 @@ def run_batch(paths: Sequence[Path], outputs: Path, template: Path, *, jobs: int
             left = sum(1 for e in entries if chosen(e)) - settled[0]
             return BatchResult(statuses, getattr(stop, "signum", signal.SIGINT), left, complete=False)
         try:
-            _execute([job for job, _ in todo], jobs, scheduler, finish)
+            _execute([job for job, _plan in todo], jobs, scheduler, finish)
         except KeyboardInterrupt as stop:  # what the folders hold now, for the index: nothing was written for these
             rest = [plan for job, plan in todo if job.params not in finished]
             statuses.extend(assess(plan) for plan in rest)
@@ -294,7 +296,7 @@ def _execute(todo: list[_Job], jobs: int, scheduler: str | None, done: Callable[
             done(pool.submit(_build_one, job).result())
         except BrokenProcessPool:
             done(AgencyStatus(job.params, discovery.year_of_folder(job.params), job.params.stem, "", "failed",
-                              "the worker process died while building this agency (killed or out of memory)"))
+                              _("the worker process died while building this agency (killed or out of memory)")))
         except KeyboardInterrupt:
             _stop_pool(pool)
             raise
@@ -309,7 +311,7 @@ def missing(paths: Sequence[Path], registry: Mapping[str, Agency], years: Sequen
         for slug, agency in sorted(registry.items()):
             if agency.active(year) and (year, slug) not in have:
                 out.append(AgencyStatus(None, year, slug, agency.name_for(year), "missing",
-                                        f"no params/{year}/{slug}.yaml"))
+                                        _("no params/{year}/{slug}.yaml").format(year=year, slug=slug)))
     return out
 
 
@@ -328,11 +330,13 @@ def _run_dask(todo: list[_Job], scheduler: str, jobs: int) -> Iterator[AgencySta
         from distributed import Client
         from distributed import as_completed as dask_completed
     except ImportError:
-        raise ReportKitError("the Dask executor needs dask.distributed: pip install 'report-kit[dask]'") from None
+        raise ReportKitError(_("the Dask executor needs dask.distributed: {command}").format(
+            command="pip install 'report-kit[dask]'")) from None
     try:
         client = Client(scheduler, timeout=10)
     except OSError as exc:
-        raise ReportKitError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+        raise ReportKitError(_("cannot reach the Dask scheduler at {address}: {error}").format(
+            address=scheduler, error=exc)) from None
     # remote workers resolve nothing relative to our working directory
     todo = [replace(j, params=j.params.resolve(), outputs=j.outputs.resolve(), template=j.template.resolve())
             for j in todo]
@@ -347,7 +351,7 @@ def _run_dask(todo: list[_Job], scheduler: str, jobs: int) -> Iterator[AgencySta
             except Exception as exc:  # a lost worker or a broken task fails its chunk, not the batch
                 for job in futures[fut]:
                     yield AgencyStatus(job.params, discovery.year_of_folder(job.params), job.params.stem, "", "failed",
-                                       f"Dask task failed: {type(exc).__name__}: {exc}")
+                                       _("Dask task failed: {error}").format(error=f"{type(exc).__name__}: {exc}"))
 
 
 def default_jobs() -> int:

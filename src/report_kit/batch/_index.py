@@ -26,6 +26,7 @@ from report_kit import csvcells
 from report_kit.batch._executor import AgencyStatus
 from report_kit.errors import OutputPathError, OutputWriteError
 from report_kit.export import FAILED
+from report_kit.i18n import _, ngettext
 from report_kit.outdir import OutputRoot
 
 # a file name that is not UTF-8 (surrogateescape) is shown as its escape, never a UnicodeEncodeError
@@ -57,8 +58,11 @@ def _row(s: AgencyStatus, base: Path) -> dict[str, object]:
 def _summary(reason: str) -> str:
     """One line for a table cell: a params error's first problem (its header line only names the file)."""
     lines = [ln.strip() for ln in reason.splitlines() if ln.strip()]
-    if len(lines) > 1 and lines[0].endswith("in params file"):
-        more = f" (+{len(lines) - 2} more)" if len(lines) > 2 else ""
+    n = len(lines) - 1  # a ParamsError: its header (in the language it was written in), one line per problem
+    header = ngettext("{path}: {n} problem in params file", "{path}: {n} problems in params file", n).format(
+        path="", n=n)
+    if n > 0 and lines[0].endswith(header):
+        more = _(" (+{n} more)").format(n=n - 1) if n > 1 else ""
         return lines[1] + more
     return lines[0] if lines else ""
 

@@ -22,6 +22,7 @@ from report_kit.batch._executor import AgencyStatus, BatchResult, missing, run_b
 from report_kit.batch._index import write_index
 from report_kit.batch._lock import BuildLock
 from report_kit.errors import ReportKitError
+from report_kit.i18n import _
 from report_kit.outdir import OutputRoot
 from report_kit.registry import load_registry
 
@@ -43,7 +44,7 @@ def build_tree(params_root: Path, outputs: Path, template: Path, *, year: int | 
     reg = registry_path or discovery.registry_path(params_root)
     registry = load_registry(reg) if reg.is_file() else None
     if not paths and not registry:
-        raise ReportKitError(f"no params files under {params_root}/<year>/*.yaml")
+        raise ReportKitError(_("no params files under {root}/<year>/*.yaml").format(root=params_root))
     with OutputRoot(outputs) as root, BuildLock(root):
         try:
             for y in root.years():
@@ -99,7 +100,8 @@ def retire(root: OutputRoot, paths: Sequence[Path], on_problem: Callable[[str], 
                 with slot.lock() as year_fd:
                     slot.retire(year_fd)
             except ReportKitError as exc:
-                on_problem(f"{slot.path} was kept although its params file is gone: {exc}")
+                on_problem(_("{path} was kept although its params file is gone: {error}").format(
+                    path=slot.path, error=exc))
                 continue
             gone.append(slot.path)
     return gone

@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 from report_kit.errors import PublishError
+from report_kit.i18n import N_, _
 
 ENV_VAR = "REPORT_KIT_CHROMIUM"
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome-stable", "google-chrome")
@@ -31,7 +32,7 @@ FLAGS = (
     "--disable-default-apps",
     "--mute-audio",
 )
-INSTALL_HINT = "install Debian's chromium (`make system-deps`) or set REPORT_KIT_CHROMIUM to a Chromium binary"
+INSTALL_HINT = N_("install Debian's chromium (`make system-deps`) or set REPORT_KIT_CHROMIUM to a Chromium binary")
 
 
 def find_chromium() -> Path:
@@ -40,20 +41,22 @@ def find_chromium() -> Path:
     if configured:
         path = Path(configured)
         if not (path.is_file() and os.access(path, os.X_OK)):
-            raise PublishError(f"{ENV_VAR}={configured} is not an executable file; {INSTALL_HINT}")
+            raise PublishError(_("{setting} is not an executable file; {hint}").format(
+                setting=f"{ENV_VAR}={configured}", hint=_(INSTALL_HINT)))
         return path
     for name in CANDIDATES:
         found = shutil.which(name)
         if found:
             return Path(found)
-    raise PublishError(f"report.pdf needs headless Chromium and none was found on PATH; {INSTALL_HINT}")
+    raise PublishError(_("report.pdf needs headless Chromium and none was found on PATH; {hint}").format(
+        hint=_(INSTALL_HINT)))
 
 
 def print_to_pdf(html: Path, timeout: float = 120) -> bytes:
     """``html`` (a local file) printed by headless Chromium on the page size its CSS asks for."""
     html = html.resolve()
     if not html.is_file():
-        raise PublishError(f"cannot print {html}: no such file")
+        raise PublishError(_("cannot print {path}: no such file").format(path=html))
     browser = find_chromium()
     with tempfile.TemporaryDirectory(prefix="rk-chromium-") as tmp:
         out = Path(tmp) / "out.pdf"
@@ -62,11 +65,14 @@ def print_to_pdf(html: Path, timeout: float = 120) -> bytes:
         try:
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
         except subprocess.TimeoutExpired:
-            raise PublishError(f"{html}: Chromium did not finish printing within {timeout:g} s") from None
+            raise PublishError(_("{path}: Chromium did not finish printing within {seconds} s").format(
+                path=html, seconds=f"{timeout:g}")) from None
         except OSError as exc:
-            raise PublishError(f"cannot start {browser}: {exc.strerror or exc}; {INSTALL_HINT}") from None
+            raise PublishError(_("cannot start {browser}: {error}; {hint}").format(
+                browser=browser, error=exc.strerror or exc, hint=_(INSTALL_HINT))) from None
         data = out.read_bytes() if out.is_file() else b""
     if proc.returncode != 0 or not data.startswith(b"%PDF"):
         tail = "\n".join(line for line in proc.stderr.splitlines() if "dbus" not in line)[-800:]
-        raise PublishError(f"{html}: Chromium could not print it to PDF (exit {proc.returncode}): {tail}")
+        raise PublishError(_("{path}: Chromium could not print it to PDF (exit {code}): {output}").format(
+            path=html, code=proc.returncode, output=tail))
     return data

@@ -19,6 +19,7 @@ from report_kit.export._chromium import print_to_pdf
 from report_kit.export._docx import report_docx
 from report_kit.export._report import report_html
 from report_kit.export._review import review_html
+from report_kit.i18n import _
 from report_kit.recorded import NotRecorded
 from report_kit.recorded import read as read_recorded
 
@@ -90,7 +91,8 @@ def parse_formats(spec: str | Iterable[str] | None, option: str = "--to") -> tup
     names.discard("html")  # report.html is always written
     unknown = sorted(names - set(FORMATS))
     if unknown:
-        raise PublishError(f"{option}: unknown format {', '.join(unknown)}; choose from html, {', '.join(FORMATS)}")
+        raise PublishError(_("{option}: unknown format {formats}; choose from {known}").format(
+            option=option, formats=", ".join(unknown), known=", ".join(("html", *FORMATS))))
     return tuple(f for f in FORMATS if f in names)
 
 
