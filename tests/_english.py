@@ -30,7 +30,7 @@ _REMOVE = [
     re.compile(r"(?:[\w.<>-]*/)+[\w.<>{},-]*"),   # paths: a/b/c.yaml, params/<year>/<slug>.yaml
     re.compile(r"\b[\w-]+\.(?:yaml|yml|html|ipynb|xlsx|docx|pdf|csv|json|txt|md|py|j2|mo|po)\b"),
     re.compile(r"--?[a-z][\w-]*"),                # options
-    re.compile(r"\b[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+\b"),  # rule ids
+    re.compile(r"\b[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+(?:@[\w-]+)?\b"),  # rule ids (T3-BALANCE@unverified)
     re.compile(r"\b\w*[\d_.]\w*(?:\.\w+)*\b"),    # identifiers with digits/underscores/dots, numbers, dates
     re.compile(r"\bU\+[0-9A-F]{4}\b"),
 ]
