@@ -17,8 +17,9 @@ ALLOWED = {
     "acknowledged", "short", "name", "dated", "yyyy", "mm", "dd", "ipynb", "py", "md", "txt", "xls", "wps", "doc",
     "usage", "department", "government", "national", "provincial", "prefecture", "county", "township", "dask",
     "tcp", "jupyterlab", "local", "fork", "spawn", "markdown", "jupyter", "chromium", "papermill", "python", "pip",
-    "make",
+    "make", "linux",
     "portal",  # folder names the tests give
+    "xx",  # a placeholder the TEXT-PLACEHOLDER rule names ("XX、×××")
     # command names, as typed
     "new", "run", "build", "diff", "check", "rules", "findings", "import", "audit", "demo", "sheet", "region", "status",
     "approve", "publish",

@@ -202,8 +202,22 @@ def test_a_chinese_user_meets_no_english(chinese, tmp_path: Path) -> None:
     assert region.returncode == 0 and "个机关" in region.stdout
     region_headings = _headings(outputs / "2024" / "_region" / "report.ipynb")
     assert "## 2. 待处理事项" in region_headings and english(region_headings.replace("report-kit", "")) == []
-    # `report-kit --help` also lists run/build/check/rules/findings, whose help is not translated yet (notes/i18n.md)
-    for command in ("new", "diff", "demo", "sheet", "sheet new", "region", "status", "approve", "publish"):
+    ran = cli("run", "params/2024/a-ju.yaml")
+    assert ran.returncode == 0 and "错误 0 项，警告" in ran.stdout
+    build = cli("build", "--year", "2024", "--explain")  # both up to date; c-ju is registered without params
+    assert build.returncode == 0 and "生成 0 份，未变化 2 份，失败 0 份，缺少参数 1 份" in build.stdout
+    assert "跳过" in build.stdout
+    index = re.sub(r"<style.*?</style>|<script.*?</script>|<[^>]+>", " ", (outputs / "index.html").read_text("utf-8"),
+                   flags=re.S)
+    assert "没有 params/2024/c-ju.yaml" in index and english(index) == [], english(index)
+    checked = cli("check", "params")
+    assert checked.returncode == 1 and "已检查 2 个文件：错误 2 项" in checked.stdout
+    assert "1 个文件未通过" in checked.stdout and ": 错误: " in checked.stdout
+    assert "| 编号 | 级别 | 规则 | 公式 |" in cli("rules", "--format", "markdown").stdout
+    assert "T3-BALANCE" in cli("rules").stdout
+    assert "3 份报告：错误 2 项" in cli("findings", "outputs").stdout  # a-ju, b-ju and the region report
+    for command in ("", "new", "diff", "demo", "sheet", "sheet new", "region", "status", "approve", "publish", "run",
+                    "build", "check", "rules", "findings"):
         assert cli(*command.split(), "--help").returncode == 0
     assert cli("status").returncode == 2  # argparse's own error
 

@@ -25,18 +25,20 @@ def _severity(value: str) -> str:
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     c = sub.add_parser("check", help=_("run every rule on params files or folders (no kernel)"))
-    c.add_argument("paths", nargs="+", type=Path, help=_("params files or folders"))
+    c.add_argument("paths", nargs="+", type=Path, metavar="PATH", help=_("params files or folders"))
     c.add_argument("--strict", action="store_true", help=_("warnings fail too (acknowledged findings never do)"))
-    c.add_argument("--format", choices=["text", "json"], default="text")
+    c.add_argument("--format", choices=["text", "json"], default="text", help=_("output format (default: text)"))
     c.set_defaults(func=check)
 
     r = sub.add_parser("rules", help=_("list the rule catalogue with each rule's formula"))
-    r.add_argument("--format", choices=["text", "json", "markdown"], default="text")
+    r.add_argument("--format", choices=["text", "json", "markdown"], default="text",
+                   help=_("output format (default: text)"))
     r.set_defaults(func=rules)
 
     f = sub.add_parser("findings", help=_("aggregate findings recorded in executed notebooks (no re-run)"))
-    f.add_argument("root", type=Path, nargs="?", default=Path("outputs"))
-    f.add_argument("--format", choices=["text", "json"], default="text")
+    f.add_argument("root", type=Path, nargs="?", default=Path("outputs"), metavar="ROOT",
+                   help=_("outputs root (default: outputs)"))
+    f.add_argument("--format", choices=["text", "json"], default="text", help=_("output format (default: text)"))
     f.set_defaults(func=findings)
 
 
