@@ -27,7 +27,7 @@ lint: setup
 PYTEST_WORKERS ?= 2
 
 test: setup lint
-	$(BIN)/pytest -q -n $(PYTEST_WORKERS)
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --durations=15
 
 test-fast: setup
 	$(BIN)/pytest -q -m "not slow"
