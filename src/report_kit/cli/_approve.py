@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from report_kit.cli._options import tree_options
 from report_kit.i18n import _
 
 
@@ -19,8 +20,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--step", help=_("the step signed (default: the next one due; steps from approvals/steps.yaml, "
                                     "default 保密审查 then 签发)"))
     p.add_argument("--note", help=_("a remark kept with the sign-off"))
-    p.add_argument("--outputs", default="outputs", type=Path, help=_("outputs root (default: outputs)"))
-    p.add_argument("--approvals", type=Path, help=_("approvals folder (default: approvals/ beside the params root)"))
+    tree_options(p, params=False, approvals=True)
     p.set_defaults(func=run)
 
 

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from report_kit.cli._region import day
+from report_kit.cli._options import day, tree_options
 from report_kit.i18n import N_, _
 
 ACTIONS = {"published": N_("published "), "corrected": N_("corrected ")}  # aligned as the English output was
@@ -23,10 +23,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                                      "kept beside it."))
     p.add_argument("--year", type=int, required=True, help=_("report year"))
     p.add_argument("--to", dest="portal", type=Path, required=True, metavar="DIR", help=_("portal folder to fill"))
-    p.add_argument("--params", dest="params_root", default="params", type=Path, help=_("params root (default: params)"))
-    p.add_argument("--registry", type=Path, help=_("agency registry (default: <params>/agencies.yaml)"))
-    p.add_argument("--outputs", default="outputs", type=Path, help=_("outputs root (default: outputs)"))
-    p.add_argument("--approvals", type=Path, help=_("approvals folder (default: approvals/ beside the params root)"))
+    tree_options(p, approvals=True)
     p.add_argument("--date", type=day, help=_("portal publication date recorded (default: today), YYYY-MM-DD"))
     p.set_defaults(func=run)
 

@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 import argparse
-from datetime import date
 from pathlib import Path
 
 from report_kit import export
+from report_kit.cli._options import day, tree_options
 from report_kit.errors import ReportKitError
 from report_kit.i18n import _
-
-
-def day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(_("not a date YYYY-MM-DD: {text!r}").format(text=text)) from None
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -25,9 +18,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                                      "region.xlsx (+ report.docx/report.pdf with --to)."))
     p.add_argument("--year", type=int, required=True, help=_("report year"))
     p.add_argument("--parent", help=_("only agencies under this registry slug or parent name"))
-    p.add_argument("--params", dest="params_root", default="params", type=Path, help=_("params root (default: params)"))
-    p.add_argument("--registry", type=Path, help=_("agency registry (default: <params>/agencies.yaml)"))
-    p.add_argument("--outputs", default="outputs", type=Path, help=_("outputs root (default: outputs)"))
+    tree_options(p)
     p.add_argument("--as-of", type=day, help=_("judge filings on this day (default: today), YYYY-MM-DD"))
     p.add_argument("--to", default="", metavar="FORMATS", help=_("also write report.docx and/or report.pdf: docx,pdf"))
     p.add_argument("--template", type=Path, help=_("template notebook (default: notebooks/region_summary.ipynb)"))

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from rich.cells import cell_len
 
-from report_kit.cli._region import day
+from report_kit.cli._options import day, tree_options
 from report_kit.i18n import N_, _
 
 STATE = {"on_time": N_("on time"), "late": N_("LATE"), "unpublished": N_("UNPUBLISHED"), "missing": N_("MISSING"),
@@ -24,10 +23,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                                         "(exit 1 while anything is missing or late)"))
     p.add_argument("--year", type=int, required=True, help=_("report year"))
     p.add_argument("--parent", help=_("only agencies under this registry slug or parent name"))
-    p.add_argument("--params", dest="params_root", default="params", type=Path, help=_("params root (default: params)"))
-    p.add_argument("--registry", type=Path, help=_("agency registry (default: <params>/agencies.yaml)"))
-    p.add_argument("--outputs", default="outputs", type=Path, help=_("outputs root (default: outputs)"))
-    p.add_argument("--approvals", type=Path, help=_("approvals folder (default: approvals/ beside the params root)"))
+    tree_options(p, approvals=True)
     p.add_argument("--as-of", type=day, help=_("judge filings on this day (default: today), YYYY-MM-DD"))
     p.set_defaults(func=run)
 
