@@ -68,7 +68,7 @@ class LocalRule:
 
 
 class Subject(Protocol):
-    """What the deadline depends on: a registry entry (``batch.Agency``) has these fields."""
+    """What the deadline depends on: a registry entry (``registry.Agency``) has these fields."""
 
     @property
     def body(self) -> str | None: ...

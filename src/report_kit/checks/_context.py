@@ -4,7 +4,7 @@ The agency registry (the name each agency must carry, its kind of body and level
 local deadline rules, and, for a report read back from a published document, what the document shows as
 written: its title and the section headings that were found. ``run_checks`` passes a ``Context`` to the rules
 registered with ``context=True``; an empty Context (the default) means "nothing known beyond the agency-year".
-Plain values only: the registry's own loader (``batch``) and the importers sit above the checks and fill it in.
+Plain values only: the registry's own loader (``registry``) and the importers sit above the checks and fill it in.
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
-from report_kit.deadlines import LocalRule
+from report_kit.deadlines import LocalRule, Subject
 
 
-class Registered(Protocol):
-    """A registry entry (``batch.Agency`` has these fields)."""
+class Registered(Subject, Protocol):
+    """A registry entry (``registry.Agency`` has these fields): the deadline's subject, with its name and years."""
 
     @property
     def name(self) -> str: ...
@@ -25,14 +25,6 @@ class Registered(Protocol):
     def first_year(self) -> int: ...
     @property
     def last_year(self) -> int | None: ...
-    @property
-    def body(self) -> str | None: ...
-    @property
-    def level(self) -> str | None: ...
-    @property
-    def deadline(self) -> str | None: ...
-    @property
-    def deadline_basis(self) -> str | None: ...
 
 
 @dataclass(frozen=True)
