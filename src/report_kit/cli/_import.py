@@ -40,7 +40,7 @@ def run_import(args: argparse.Namespace) -> int:
 
     args.files = expand(args.files)
     if (args.slug or args.year or args.agency) and len(args.files) > 1:
-        raise ReportKitError("--slug, --year and --agency apply to one file; import the files one at a time")
+        raise ReportKitError(_("--slug, --year and --agency apply to one file; import the files one at a time"))
     failed = 0
     for path in args.files:
         try:
@@ -49,23 +49,24 @@ def run_import(args: argparse.Namespace) -> int:
                 echo(line)
             target = write_params(imported, args.out, force=args.force)
         except SourceDocumentError as exc:
-            echo(f"error: {exc}")
+            echo(_("error: {message}").format(message=exc))
             failed += 1
             continue
         blank = len(imported.errors)
-        echo(f"{path} -> {target}" + (f" ({blank} import errors: those cells are blank)" if blank else ""))
+        echo(_("{path} -> {target} ({n} import errors: those cells are blank)").format(
+            path=path, target=target, n=blank) if blank else f"{path} -> {target}")
         failed += bool(blank)
     return 1 if failed else 0
 
 
 def run_audit(args: argparse.Namespace) -> int:
-    from report_kit.importers._audit import audit, audit_html, note_lines, summary  # pandas: only when auditing
+    from report_kit.importers._audit import COLUMNS, audit, audit_html, note_lines, summary  # pandas: when auditing
     from report_kit.importers._verdict import verdict_lines
     from report_kit.registry import load_registry_with_rules
 
     files = expand(args.files)
     if args.agency and len(files) > 1:
-        raise ReportKitError("--agency applies to one file; audit the files one at a time")
+        raise ReportKitError(_("--agency applies to one file; audit the files one at a time"))
     # the registry where `build` reads it: a document named <year>-<slug>.* is checked against its entry
     registry_path = Path("params") / "agencies.yaml"
     registry, rules = load_registry_with_rules(registry_path) if registry_path.is_file() else (None, ())
@@ -78,8 +79,9 @@ def run_audit(args: argparse.Namespace) -> int:
         echo()
     table = summary(audits)
     echo()
-    echo(table.drop(columns="unreadable").to_string(index=False))
+    shown = table.drop(columns="unreadable")
+    echo(shown.rename(columns={c: _(COLUMNS[c]) for c in shown.columns}).to_string(index=False))
     if args.html:
         atomic_write_text(args.html, audit_html(audits))
-        echo(f"audit page: {args.html}")
+        echo(_("audit page: {path}").format(path=args.html))
     return 1 if (table["errors"] > 0).any() else 0

@@ -23,6 +23,7 @@ from report_kit.convert import LEGACY, converted
 from report_kit.errors import InputFileError, ParamsError, SourceDocumentError
 from report_kit.files import atomic_write_text
 from report_kit.formats import Format, available, format_for_year, get_format
+from report_kit.i18n import _
 from report_kit.importers._identity import Title, infer_kind, signed_agency, title_of, year_in_preamble
 from report_kit.importers._records import (
     MAX_BYTES,
@@ -59,15 +60,15 @@ class Imported:
 
 def _decode(raw: bytes, path: Path) -> tuple[str, list[Note]]:
     if b"\x00" in raw[:4096]:
-        raise SourceDocumentError(f"{path}: binary data, not a text, Word or HTML report")
+        raise SourceDocumentError(_("{path}: binary data, not a text, Word or HTML report").format(path=path))
     for encoding in ("utf-8-sig", "gb18030"):  # government sites still serve GBK pages
         try:
             text = raw.decode(encoding)
         except UnicodeDecodeError:
             continue
         if encoding == "gb18030" and _looks_big5(raw, text):
-            raise SourceDocumentError(f"{path}: Big5 (traditional Chinese) text, not UTF-8 or GBK/GB18030; if this "
-                                      "is an annual report, save it as UTF-8 and import it again")
+            raise SourceDocumentError(_("{path}: Big5 (traditional Chinese) text, not UTF-8 or GBK/GB18030; if this "
+                                        "is an annual report, save it as UTF-8 and import it again").format(path=path))
         return text, []
     # a few damaged bytes in an otherwise UTF-8 file (a bad copy, a truncated download): read the rest
     text = raw.decode("utf-8-sig", errors="replace")
@@ -75,9 +76,10 @@ def _decode(raw: bytes, path: Path) -> tuple[str, list[Note]]:
     if bad <= max(3, len(text) // 100):
         first = text.index("\ufffd")
         return text, [Note("warning", text[:first].count("\n") + 1, "编码",
-                           f"{bad} bytes are not UTF-8 and were replaced by “\ufffd”; check the text there",
+                           _("{bad} bytes are not UTF-8 and were replaced by “\ufffd”; check the text there").format(
+                               bad=bad),
                            text[max(0, first - 30):first + 30])]
-    raise SourceDocumentError(f"{path}: neither UTF-8 nor GB18030 text; save it as UTF-8")
+    raise SourceDocumentError(_("{path}: neither UTF-8 nor GB18030 text; save it as UTF-8").format(path=path))
 
 
 # GB18030 decodes almost any bytes, so a Big5 page "decodes" into nonsense and was then reported as "not an
@@ -116,19 +118,21 @@ def read_records(path: Path) -> tuple[list[Record], str, list[Note]]:
     if suffix in LEGACY_WORD:
         with converted(path, max_bytes=MAX_BYTES) as docx:  # the .docx LibreOffice made of it
             try:
-                raw = read_limited(docx, MAX_BYTES, what="a published report is far smaller. Is this the right file?")
+                raw = read_limited(docx, MAX_BYTES,
+                                   what=_("a published report is far smaller. Is this the right file?"))
             except InputFileError as exc:
                 raise SourceDocumentError(str(exc)) from None
             return docx_records(raw, path), "docx", []
     if suffix in (".xls", ".xlsx"):
         raise SourceDocumentError(
-            f"{path}: {suffix} is not read directly; save the report as .docx, .html or .pdf")
+            _("{path}: {suffix} is not read directly; save the report as .docx, .html or .pdf").format(
+                path=path, suffix=suffix))
     try:
-        raw = read_limited(path, MAX_BYTES, what="a published report is far smaller. Is this the right file?")
+        raw = read_limited(path, MAX_BYTES, what=_("a published report is far smaller. Is this the right file?"))
     except InputFileError as exc:
         raise SourceDocumentError(str(exc)) from None
     if not raw:
-        raise SourceDocumentError(f"{path}: the file is empty")
+        raise SourceDocumentError(_("{path}: the file is empty").format(path=path))
     kind = KINDS.get(suffix, "text")
     if kind == "pdf":
         from report_kit.importers._pdf import pdf_records
@@ -137,8 +141,9 @@ def read_records(path: Path) -> tuple[list[Record], str, list[Note]]:
     if kind == "docx":
         return docx_records(raw, path), kind, []
     if raw[:4] == b"PK\x03\x04":
-        raise SourceDocumentError(f"{path}: a zip package (a .docx or .xlsx?) named {suffix or 'without suffix'}; "
-                                  "give it its real suffix")
+        named = suffix or _("without suffix")
+        raise SourceDocumentError(_("{path}: a zip package (a .docx or .xlsx?) named {suffix}; "
+                                    "give it its real suffix").format(path=path, suffix=named))
     text, notes = _decode(raw, path)
     notes += _artefacts(text) if kind == "text" else []
     if kind == "text" and re.search(r"<(?:html|body|table)\b", text[:2000], re.IGNORECASE):
@@ -152,8 +157,8 @@ def _artefacts(text: str) -> list[Note]:
     found = []
     for n, line in enumerate(text.splitlines(), 1):
         for m in WORD_ARTEFACT.finditer(line):
-            found.append(Note("warning", n, "正文", f"Word artefact “{m.group(0)}” in the published text "
-                                                  "(dropped on import)", line.strip()))
+            found.append(Note("warning", n, "正文", _("Word artefact “{text}” in the published text "
+                                                    "(dropped on import)").format(text=m.group(0)), line.strip()))
     return found
 
 
@@ -207,11 +212,12 @@ def _texts(fmt: Format, layout: Layout, agency: str, title_len: int, wrapped: bo
         if after:
             text[section.key] = prose(after, wrapped)
             notes.append(Note("warning", after[0].line, section.title,
-                              f"heading not found; the text after table {before.table} was taken as this section",
+                              _("heading not found; the text after table {table} was taken as this section").format(
+                                  table=before.table),
                               after[0].text))
     for key, value in text.items():
         if not value:
-            notes.append(Note("warning", None, fmt.section(key).title, "no text found for this section"))
+            notes.append(Note("warning", None, fmt.section(key).title, _("no text found for this section")))
     return text
 
 
@@ -223,29 +229,31 @@ def import_document(path: str | Path, slug: str | None = None, year: int | None 
     path = Path(path)
     records, kind, notes = read_records(path)
     if not records:
-        raise SourceDocumentError(f"{path}: no text found")
+        raise SourceDocumentError(_("{path}: no text found").format(path=path))
     title = title_of(records)
     fid = detect_format(records)
     if year is not None and title.year is not None and year != title.year:
-        notes.append(Note("warning", records[title.lines - 1].line, "年度", f"the title says {title.year}; "
-                                                                           f"{year} was given and is used"))
+        notes.append(Note("warning", records[title.lines - 1].line, "年度", _("the title says {title}; "
+                                                                           "{year} was given and is used").format(
+                                                                               title=title.year, year=year)))
     year = year or title.year
     said: tuple[int, str] | None = None
     if year is None and (said := year_in_preamble(records)):
         year = said[0]
-        notes.append(Note("warning", None, "年度", f"no title gives the year; {year} taken from the preamble "
-                                                   f"“{said[1][:60]}” (give it with --year if that is wrong)"))
+        notes.append(Note("warning", None, "年度", _("no title gives the year; {year} taken from the preamble "
+                                                     "“{said}” (give it with --year if that is wrong)").format(
+                                                         year=year, said=said[1][:60])))
     if fid is None and not any(find_layout(records, get_format(f)).sections for f in available()):
         raise SourceDocumentError(
-            f"{path}: not an annual report: none of the six section headings (一、总体情况 …) and none of the "
-            "official table labels were found")
+            _("{path}: not an annual report: none of the six section headings (一、总体情况 …) and none of the "
+              "official table labels were found").format(path=path))
     if year is None:
-        raise SourceDocumentError(f"{path}: no report year found in the title (“…2024年政府信息公开工作年度报告”); "
-                                  "give it with --year")
+        raise SourceDocumentError(_("{path}: no report year found in the title (“…2024年政府信息公开工作年度报告”); "
+                                    "give it with --year").format(path=path))
     if fid is None:
         fid = format_for_year(year).id
-        notes.append(Note("warning", None, "格式", f"no table labels tell the format apart; assumed {fid}, "
-                                                   f"the format for {year}"))
+        notes.append(Note("warning", None, "格式", _("no table labels tell the format apart; assumed {format}, "
+                                                     "the format for {year}").format(format=fid, year=year)))
     agency, inferred = _agency(path, records, title, agency, notes)
     if said:
         inferred["year"] = f"no title gives it; the preamble says “{said[1][:60]}”"
@@ -259,15 +267,17 @@ def import_document(path: str | Path, slug: str | None = None, year: int | None 
         table = fmt.table(section.table)
         if section.table not in regions:
             # never the whole document: figures there belong to other tables (issue 14: table 四 from 二)
-            n = sum(1 for _ in table.cells())
-            notes.append(Note("error", None, f"表{section.table}", f"neither the heading “{section.title}” nor the "
-                                                                  f"table's own header was found; its {n} cells are "
-                                                                  "blank", scope=(section.table,)))
+            n = sum(1 for _cell in table.cells())
+            notes.append(Note("error", None, f"表{section.table}", _("neither the heading “{heading}” nor the "
+                                                                    "table's own header was found; its {n} cells are "
+                                                                    "blank").format(heading=section.title, n=n),
+                              scope=(section.table,)))
             continue
         region, how = regions[section.table]
         if how == "header":
-            notes.append(Note("warning", region[0].line, section.title, f"heading not found; table {section.table} "
-                                                                        "was read from its own header on",
+            notes.append(Note("warning", region[0].line, section.title, _("heading not found; table {table} "
+                                                                          "was read from its own header on").format(
+                                                                              table=section.table),
                               region[0].text))
         READERS[table.shape](cells, region)
     notes.extend(cells.notes)
@@ -278,7 +288,8 @@ def import_document(path: str | Path, slug: str | None = None, year: int | None 
     if found is not None:
         inferred.update(found.inferred)
         for name, why in found.inferred.items():
-            notes.append(Note("info", None, "机关名称", f"{name} {getattr(found, name)} inferred: {why}"))
+            notes.append(Note("info", None, "机关名称", _("{name} {value} inferred: {why}").format(
+                name=name, value=getattr(found, name), why=why)))
     ay = AgencyYear(
         fmt=fmt, agency=agency, slug=slug or derive_slug(path, agency), year=year, tables=cells.tables,
         body=(found.body if found else None) or "department", level=found.level if found else None,
@@ -298,10 +309,11 @@ def _agency(path: Path, records: list[Record], title: Title, given: str | None,
         return title.agency, {}
     signed = signed_agency(records)
     if signed:
-        notes.append(Note("info", None, "机关名称", f"taken from the 落款 “{signed}” (the title does not name it)"))
+        notes.append(Note("info", None, "机关名称",
+                          _("taken from the 落款 “{signed}” (the title does not name it)").format(signed=signed)))
         return signed, {}
-    notes.append(Note("warning", records[0].line, "机关名称", "neither a title nor a 落款 names the agency; the file "
-                                                             "name stands for it (give it with --agency)",
+    notes.append(Note("warning", records[0].line, "机关名称", _("neither a title nor a 落款 names the agency; the file "
+                                                               "name stands for it (give it with --agency)"),
                       records[0].text))
     return path.stem, {"agency": "no title or 落款 names the agency: the file name stands for it"}
 
@@ -314,7 +326,8 @@ def write_params(imported: Imported, out_dir: Path, force: bool = False) -> Path
     """Write the params file (validated by the same loader every params file goes through), atomically."""
     target = params_path(imported, out_dir)
     if target.exists() and not force:
-        raise SourceDocumentError(f"{imported.path}: {target} exists; pass --force to replace it")
+        raise SourceDocumentError(_("{path}: {target} exists; pass --force to replace it").format(
+            path=imported.path, target=target))
     text = params_io.dumps(imported.ay)
     # what the import inferred rather than read stays visible to whoever opens the file (params has no field for it)
     said = "".join(f"# inferred by import: {name}: {why}\n" for name, why in imported.ay.inferred.items())
@@ -322,6 +335,7 @@ def write_params(imported: Imported, out_dir: Path, force: bool = False) -> Path
     try:
         params_io.loads(text, str(target))
     except ParamsError as exc:
-        raise SourceDocumentError(f"{imported.path}: the imported figures do not make valid params:\n{exc}") from None
+        raise SourceDocumentError(_("{path}: the imported figures do not make valid params:\n{error}").format(
+            path=imported.path, error=exc)) from None
     atomic_write_text(target, text)
     return target

@@ -13,6 +13,7 @@ from report_kit.checks import Finding, findings_html, run_checks
 from report_kit.checks._context import Registered
 from report_kit.deadlines import LocalRule
 from report_kit.errors import SourceDocumentError
+from report_kit.i18n import N_, _, ngettext
 from report_kit.importers import Imported, Note, import_document
 from report_kit.importers._facts import context_for
 from report_kit.importers._labels import norm
@@ -56,6 +57,12 @@ def audit(paths: Iterable[Path], year: int | None = None, agency: str | None = N
     return out
 
 
+# the summary's column headers as shown (the frame keeps the English keys)
+COLUMNS = {"file": N_("file"), "agency": N_("agency"), "year": N_("year"), "format": N_("format"),
+           "errors": N_("errors"), "warnings": N_("warnings"), "unreadable": N_("unreadable")}
+IMPORT = {"error": N_("import error"), "warning": N_("import warning"), "info": N_("import info")}
+
+
 def summary(audits: Sequence[Audit]) -> pd.DataFrame:
     rows = []
     for a in audits:
@@ -68,7 +75,8 @@ def summary(audits: Sequence[Audit]) -> pd.DataFrame:
 
 
 def _line(n: Note, path: Path) -> str:
-    return (f"{path}:{n.line or ''}: import {n.severity}: {n.where}: {n.message}"
+    what = _(IMPORT[n.severity])
+    return (f"{path}:{n.line or ''}: {what}: {n.where}: {n.message}"
             + (f"  [{n.context[:60]}]" if n.context else ""))
 
 
@@ -85,16 +93,21 @@ def note_lines(notes: Sequence[Note], path: Path, verbose: bool = False) -> list
             missing.setdefault(n.scope[0] if n.scope else "", []).append(n)
     for table, found in missing.items():
         cells = sum(n.blank for n in found)
-        rows = f"{len(found)} row{'s' if len(found) != 1 else ''}"
-        lines.append(f"{path}: import error: 表{table}: {rows} not found in the document, their {cells} "
-                     "cells left blank (--verbose lists them)")
-    placed = sum(1 for n in notes if n.severity == "info" and "form's row order" in n.message)
+        lines.append(ngettext("{path}: import error: 表{table}: {n} row not found in the document, their {cells} "
+                              "cells left blank (--verbose lists them)",
+                              "{path}: import error: 表{table}: {n} rows not found in the document, their {cells} "
+                              "cells left blank (--verbose lists them)", len(found)).format(
+                                  path=path, table=table, n=len(found), cells=cells))
+    order = _("{said}; placed by the form's row order").format(said="")  # the notes are in the current language
+    placed = sum(1 for n in notes if n.severity == "info" and order in n.message)
     if placed:
-        lines.append(f"{path}: import info: {placed} rows of 表三 placed by the form's row order "
-                     "(labels lost in the source; --verbose lists them)")
-    bare = sum(1 for n in notes if n.severity == "info" and "row has no figures" in n.message)
+        lines.append(_("{path}: import info: {n} rows of 表三 placed by the form's row order "
+                       "(labels lost in the source; --verbose lists them)").format(path=path, n=placed))
+    no_figures = _("row has no figures; its cells are blank as published")
+    bare = sum(1 for n in notes if n.severity == "info" and n.message == no_figures)
     if bare:
-        lines.append(f"{path}: import info: {bare} rows printed without figures: their cells are blank as published")
+        lines.append(_("{path}: import info: {n} rows printed without figures: their cells are blank as "
+                       "published").format(path=path, n=bare))
     return lines
 
 
@@ -131,4 +144,4 @@ def audit_html(audits: Sequence[Audit]) -> str:
     return _PAGE.render(audits=audits, findings_html=findings_html)
 
 
-__all__ = ["Audit", "audit", "audit_html", "note_lines", "summary"]
+__all__ = ["COLUMNS", "Audit", "audit", "audit_html", "note_lines", "summary"]

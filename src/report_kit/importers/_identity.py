@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from report_kit.i18n import _
 from report_kit.importers._labels import nfkc
 from report_kit.importers._records import Record
 from report_kit.importers._script import simplified
@@ -178,17 +179,17 @@ def _places(name: str) -> tuple[list[str], str]:
 
 def _level_of(place: str) -> tuple[str | None, str]:
     if place in _MUNICIPALITIES:
-        return "provincial", f"{place} is a municipality directly under the central government"
+        return "provincial", _("{place} is a municipality directly under the central government").format(place=place)
     if place.endswith(("省", "自治区")):
-        return "provincial", f"{place} is a province"
+        return "provincial", _("{place} is a province").format(place=place)
     if place.endswith(("自治州", "州", "盟")):
-        return "prefecture", f"{place} is a prefecture-level area"
+        return "prefecture", _("{place} is a prefecture-level area").format(place=place)
     if place.endswith(("县", "自治县", "旗")):
-        return "county", f"{place} is a county"
+        return "county", _("{place} is a county").format(place=place)
     if place.endswith("区") and not place.endswith(_ZONES):
-        return "county", f"{place} is a district (county level)"
+        return "county", _("{place} is a district (county level)").format(place=place)
     if place.endswith(("镇", "乡", "街道")):
-        return "township", f"{place} is a township-level area"
+        return "township", _("{place} is a township-level area").format(place=place)
     return None, ""  # 市: prefecture or county level; zones: either
 
 
@@ -205,25 +206,27 @@ def infer_kind(agency: str) -> Kind:
     places, rest = _places(name)
     if not places:
         if rest.endswith(("局", "委", "委员会", "办公室", "办公厅", "厅")):
-            return Kind("department", None, {"body": f"“{agency}” is not a government's name (a department)"})
+            return Kind("department", None,
+                        {"body": _("“{agency}” is not a government's name (a department)").format(agency=agency)})
         return Kind()
     inner = places[-1]
     level, why = _level_of(inner)
     body: str | None
     if inner.endswith("街道"):
-        body, body_why = "department", f"“{agency}”: a 街道办事处 is not a government"
+        body, body_why = "department", _("“{agency}”: a 街道办事处 is not a government").format(agency=agency)
     elif rest in ("", *_GOVERNMENT) and not inner.endswith(_ZONES):
-        body, body_why = "government", (f"“{agency}” names the government of {inner}" if rest else
-                                        f"“{agency}” names a place: the report is its government's")
+        body, body_why = "government", (
+            _("“{agency}” names the government of {place}").format(agency=agency, place=inner) if rest else
+            _("“{agency}” names a place: the report is its government's").format(agency=agency))
     elif rest.endswith(_GOVERNMENT) and not rest.startswith(_GOVERNMENT):
         body, body_why = None, ""
     elif rest:
-        body, body_why = "department", f"“{agency}” is not a government's name (a department)"
+        body, body_why = "department", _("“{agency}” is not a government's name (a department)").format(agency=agency)
     else:
         body, body_why = None, ""
     inferred: dict[str, str] = {}
     if body:
         inferred["body"] = body_why
     if level:
-        inferred["level"] = f"from the name: {why}"
+        inferred["level"] = _("from the name: {why}").format(why=why)
     return Kind(body, level, inferred)

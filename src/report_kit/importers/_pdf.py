@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 
 from report_kit.errors import SourceDocumentError
+from report_kit.i18n import _
 from report_kit.importers._layouts import Token, regroup
 from report_kit.importers._records import _PAGE_FOOTER, Record, _clean
 
@@ -40,39 +41,43 @@ def _run(copy: Path, path: Path) -> dict:  # type: ignore[type-arg]
         done = subprocess.run(cmd, capture_output=True, timeout=MAX_WALL_SECONDS, env=env, check=False,
                               preexec_fn=_limits if os.name == "posix" else None)
     except subprocess.TimeoutExpired:
-        raise SourceDocumentError(f"{path}: reading the PDF took more than {MAX_WALL_SECONDS} s; "
-                                  "not an annual report, or a damaged file") from None
+        raise SourceDocumentError(_("{path}: reading the PDF took more than {seconds} s; "
+                                    "not an annual report, or a damaged file").format(
+                                        path=path, seconds=MAX_WALL_SECONDS)) from None
     if done.returncode != 0 or not done.stdout:
-        why = "it needs more memory or time than a report may take" if done.returncode < 0 or not done.stderr \
-            else "the PDF reader failed"
+        why = _("it needs more memory or time than a report may take") if done.returncode < 0 or not done.stderr \
+            else _("the PDF reader failed")
         if b"MemoryError" in done.stderr:
-            why = "it needs more memory than a report may take"
-        raise SourceDocumentError(f"{path}: cannot read the PDF: {why}; save the report as .docx or .html and "
-                                  "import that")
+            why = _("it needs more memory than a report may take")
+        raise SourceDocumentError(_("{path}: cannot read the PDF: {why}; save the report as .docx or .html and "
+                                    "import that").format(path=path, why=why))
     try:
         return json.loads(done.stdout)
     except ValueError:
-        raise SourceDocumentError(f"{path}: cannot read the PDF (the reader's answer was damaged)") from None
+        raise SourceDocumentError(
+            _("{path}: cannot read the PDF (the reader's answer was damaged)").format(path=path)) from None
 
 
 def pdf_records(data: bytes, path: Path) -> list[Record]:
     """The PDF's paragraphs and table rows in reading order, or one clear SourceDocumentError."""
     if not data.startswith(b"%PDF-") and b"%PDF-" not in data[:1024]:
-        raise SourceDocumentError(f"{path}: not a PDF file (no %PDF- header)")
+        raise SourceDocumentError(_("{path}: not a PDF file (no %PDF- header)").format(path=path))
     with tempfile.TemporaryDirectory(prefix="rk-pdf-") as tmp:
         copy = Path(tmp) / "report.pdf"  # the bytes already read and size-checked: no link or device reaches it
         copy.write_bytes(data)
         out = _run(copy, path)
     if "error" in out:
-        raise SourceDocumentError(f"{path}: cannot read the PDF: {out['error']}")
+        raise SourceDocumentError(_("{path}: cannot read the PDF: {why}").format(path=path, why=out["error"]))
     if not out["chars"]:
-        raise SourceDocumentError(f"{path}: the PDF has no text layer (a scan?); report-kit reads only PDFs made "
-                                  "digitally: import the .docx or .html the report was made from, or run OCR first")
+        raise SourceDocumentError(_("{path}: the PDF has no text layer (a scan?); report-kit reads only PDFs made "
+                                    "digitally: import the .docx or .html the report was made from, or run OCR "
+                                    "first").format(path=path))
     if out["unmapped"] > UNMAPPED_SHARE * out["chars"]:
         raise SourceDocumentError(
-            f"{path}: the PDF's text has no usable character mapping ({out['unmapped']} of {out['chars']} "
-            "characters cannot be read as text: its fonts carry no ToUnicode map); export it again with fonts "
-            "embedded, or import the .docx or .html it was made from")
+            _("{path}: the PDF's text has no usable character mapping ({unmapped} of {chars} "
+              "characters cannot be read as text: its fonts carry no ToUnicode map); export it again with fonts "
+              "embedded, or import the .docx or .html it was made from").format(
+                  path=path, unmapped=out["unmapped"], chars=out["chars"]))
     tokens: list[Token] = []
     for line, cells, row in out["records"]:
         cleaned = tuple(_clean(c) for c in cells)

@@ -13,6 +13,8 @@ import json
 import sys
 from typing import Any
 
+from report_kit.i18n import _
+
 MAX_PAGES = 200  # an annual report has 5 to 30 pages
 # Characters that carry no text: a glyph without a Unicode mapping comes out as "(cid:123)", a private-use code
 # point, or U+FFFD
@@ -53,7 +55,7 @@ def read(path: str) -> dict[str, Any]:
     with pdfplumber.open(path) as pdf:
         pages = pdf.pages
         if len(pages) > MAX_PAGES:
-            return {"error": f"{len(pages)} pages; an annual report has far fewer"}
+            return {"error": _("{n} pages; an annual report has far fewer").format(n=len(pages))}
         for pno, page in enumerate(pages):
             page_chars = page.chars
             chars += len(page_chars)
@@ -78,7 +80,7 @@ def read(path: str) -> dict[str, Any]:
                 if line["text"].strip():
                     items.append((pno, line["top"], [line["text"].strip()], False))
     items.sort(key=lambda it: (it[0], it[1]))
-    records = [[n, cells, row] for n, (_, _, cells, row) in enumerate(items, 1)]
+    records = [[n, cells, row] for n, (_page, _top, cells, row) in enumerate(items, 1)]
     return {"records": records, "chars": chars, "unmapped": unmapped, "pages": len(pages)}
 
 
@@ -86,15 +88,15 @@ def main() -> None:
     try:
         out = read(sys.argv[1])
     except MemoryError:
-        out = {"error": "the PDF needs more memory than a report may take"}
+        out = {"error": _("the PDF needs more memory than a report may take")}
     except Exception as exc:  # pdfminer raises many kinds on damaged or encrypted files
         name = type(exc).__name__
         if "Password" in name or "Encrypt" in name:
-            out = {"error": "it is encrypted (password-protected)"}
+            out = {"error": _("it is encrypted (password-protected)")}
         elif "allocate" in str(exc):  # zlib inflating a stream past the address-space limit
-            out = {"error": "the PDF needs more memory than a report may take"}
+            out = {"error": _("the PDF needs more memory than a report may take")}
         else:
-            out = {"error": f"it cannot be parsed ({name}: {str(exc)[:200]})"}
+            out = {"error": _("it cannot be parsed ({name}: {error})").format(name=name, error=str(exc)[:200])}
     sys.stdout.write(json.dumps(out, ensure_ascii=False))
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from report_kit._zipsafe import ZipRefused, inflate, repack
 from report_kit.errors import SourceDocumentError
+from report_kit.i18n import _
 
 MAX_BYTES = 20 * 1024 * 1024  # a published report is a few hundred KB; a docx with images a few MB
 MAX_DOCX_UNPACKED = 64 * 1024 * 1024  # zip bombs: inflating stops here, whatever the zip's headers say
@@ -140,24 +141,25 @@ def _docx_package(data: bytes, path: Path) -> bytes:
     try:
         members = inflate(data, MAX_DOCX_UNPACKED)
     except ZipRefused as exc:
-        raise SourceDocumentError(f"{path}: not a usable .docx: {exc}; open it in Word and save it again "
-                                  "as .docx") from None
+        raise SourceDocumentError(_("{path}: not a usable .docx: {error}; open it in Word and save it again "
+                                    "as .docx").format(path=path, error=exc)) from None
     body = members.get("word/document.xml")
     if body is None:
-        raise SourceDocumentError(f"{path}: not a Word document (no word/document.xml inside)")
+        raise SourceDocumentError(_("{path}: not a Word document (no word/document.xml inside)").format(path=path))
     elements = records = 0
     try:
-        for _, el in etree.iterparse(io.BytesIO(body), events=("end",), resolve_entities=False, no_network=True):
+        for _event, el in etree.iterparse(io.BytesIO(body), events=("end",), resolve_entities=False, no_network=True):
             elements += 1
             records += el.tag in (f"{_W}p", f"{_W}tr")
             if elements > MAX_DOCX_ELEMENTS or records > MAX_RECORDS:
                 raise SourceDocumentError(
-                    f"{path}: more than {MAX_RECORDS:,} paragraphs and rows or {MAX_DOCX_ELEMENTS:,} XML elements; "
-                    "not an annual report")
+                    _("{path}: more than {records} paragraphs and rows or {elements} XML elements; "
+                      "not an annual report").format(path=path, records=f"{MAX_RECORDS:,}",
+                                                     elements=f"{MAX_DOCX_ELEMENTS:,}"))
             el.clear(keep_tail=True)
     except etree.XMLSyntaxError as exc:
-        raise SourceDocumentError(f"{path}: damaged Word document (word/document.xml: {exc}); open it in Word "
-                                  "and save it again as .docx") from None
+        raise SourceDocumentError(_("{path}: damaged Word document (word/document.xml: {error}); open it in Word "
+                                    "and save it again as .docx").format(path=path, error=exc)) from None
     return repack(members)
 
 
@@ -171,16 +173,17 @@ def docx_records(data: bytes, path: Path) -> list[Record]:
     try:
         document = docx.Document(io.BytesIO(package))
     except Exception as exc:  # python-docx raises many kinds on damaged packages
-        raise SourceDocumentError(f"{path}: cannot read the Word document ({type(exc).__name__}: {exc}); "
-                                  "open it in Word and save it again as .docx") from None
+        raise SourceDocumentError(_("{path}: cannot read the Word document ({name}: {error}); "
+                                    "open it in Word and save it again as .docx").format(
+                                        path=path, name=type(exc).__name__, error=exc)) from None
     deadline = time.monotonic() + MAX_DOCX_SECONDS
     out: list[Record] = []
     n = 0
     for block in document.iter_inner_content():
         n += 1
         if n % 256 == 0 and time.monotonic() > deadline:
-            raise SourceDocumentError(f"{path}: reading the Word document took more than {MAX_DOCX_SECONDS} s; "
-                                      "not an annual report")
+            raise SourceDocumentError(_("{path}: reading the Word document took more than {seconds} s; "
+                                        "not an annual report").format(path=path, seconds=MAX_DOCX_SECONDS))
         if isinstance(block, Paragraph):
             text = _clean(block.text)
             if text:
@@ -221,7 +224,8 @@ def html_records(text: str, path: Path) -> list[Record]:
     try:
         root = lxml.html.document_fromstring(text)
     except (etree.ParserError, ValueError) as exc:
-        raise SourceDocumentError(f"{path}: not a readable HTML page ({exc})") from None
+        raise SourceDocumentError(
+            _("{path}: not a readable HTML page ({error})").format(path=path, error=exc)) from None
     for bad in root.xpath("//script|//style|//noscript|//template|//head|//comment()"):
         if bad.getparent() is not None:  # a comment before <html> has no parent and no text we read
             bad.drop_tree()
@@ -234,7 +238,8 @@ def html_records(text: str, path: Path) -> list[Record]:
     def emit(rec: Record) -> None:
         out.append(rec)
         if len(out) > MAX_RECORDS:
-            raise SourceDocumentError(f"{path}: more than {MAX_RECORDS:,} paragraphs and rows; not an annual report")
+            raise SourceDocumentError(_("{path}: more than {records} paragraphs and rows; not an annual report").format(
+                path=path, records=f"{MAX_RECORDS:,}"))
 
     for event, el in etree.iterwalk(root, events=("start", "end")):
         tag = el.tag if isinstance(el.tag, str) else ""
@@ -247,8 +252,9 @@ def html_records(text: str, path: Path) -> list[Record]:
         if tag == "table":
             depth += 1
             if depth > MAX_TABLE_DEPTH:
-                raise SourceDocumentError(f"{path}: tables nested more than {MAX_TABLE_DEPTH} deep; "
-                                          "this is not an annual report page")
+                raise SourceDocumentError(_("{path}: tables nested more than {depth} deep; "
+                                            "this is not an annual report page").format(
+                                                path=path, depth=MAX_TABLE_DEPTH))
         elif tag == "tr" and in_row is None and next(el.iterdescendants("tr"), None) is None:
             in_row = el
             cells = [" ".join(_clean(td.text_content()).split())

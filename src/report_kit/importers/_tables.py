@@ -13,6 +13,7 @@ from functools import cache
 from typing import Literal, NamedTuple
 
 from report_kit.formats import Format, Row, available, get_format
+from report_kit.i18n import _
 from report_kit.importers._labels import AMOUNT_UNITS, is_blank, is_value, norm, parse_figure
 from report_kit.importers._layouts import MAX_LABEL, numbers_only, segments
 from report_kit.importers._records import Record
@@ -173,31 +174,35 @@ def _store(cells: Cells, table_id: str, row_key: str, values: Sequence[str], rec
             continue
         fig = parse_figure(raw)
         if fig is None:
-            cells.notes.append(Note("error", rec.line, where, f"“{raw}” is not a number; left blank", rec.text, scope))
+            cells.notes.append(Note("error", rec.line, where, _("“{raw}” is not a number; left blank").format(raw=raw),
+                                    rec.text, scope))
             continue
         num = fig.value
         if fig.unit is not None and (fig.unit in AMOUNT_UNITS) != (col.kind == "amount"):
-            cells.notes.append(Note("error", rec.line, where, f"“{raw}”: the unit {fig.unit} does not fit this column; "
-                                    "left blank", rec.text, scope))
+            cells.notes.append(Note("error", rec.line, where, _("“{raw}”: the unit {unit} does not fit this column; "
+                                    "left blank").format(raw=raw, unit=fig.unit), rec.text, scope))
             continue
         value: Number
         if col.kind == "amount":
             if fig.unit and col.unit and fig.unit != col.unit:
                 num = (num * AMOUNT_UNITS[fig.unit] / AMOUNT_UNITS[col.unit]).normalize()
-                cells.notes.append(Note("warning", rec.line, where, f"“{raw}” converted to {num}{col.unit}, the unit "
-                                        "the form asks for", rec.text, scope))
+                cells.notes.append(Note("warning", rec.line, where, _("“{raw}” converted to {num}{unit}, the unit "
+                                        "the form asks for").format(raw=raw, num=num, unit=col.unit), rec.text, scope))
             elif fig.unit and not col.unit:
-                cells.notes.append(Note("warning", rec.line, where, f"“{raw}”: the form states no unit; {num} kept "
-                                        f"as written in {fig.unit}", rec.text, scope))
+                cells.notes.append(Note("warning", rec.line, where, _("“{raw}”: the form states no unit; {num} kept "
+                                        "as written in {unit}").format(raw=raw, num=num, unit=fig.unit),
+                                        rec.text, scope))
             value = num
         elif num != num.to_integral_value():
-            cells.notes.append(Note("error", rec.line, where, f"{raw} is not a whole number; left blank", rec.text,
-                                    scope))
+            cells.notes.append(Note("error", rec.line, where,
+                                    _("{raw} is not a whole number; left blank").format(raw=raw),
+                                    rec.text, scope))
             continue
         else:
             value = int(num)
         if value < 0 and col.kind != "delta":
-            cells.notes.append(Note("error", rec.line, where, f"{raw} is negative; left blank", rec.text, scope))
+            cells.notes.append(Note("error", rec.line, where, _("{raw} is negative; left blank").format(raw=raw),
+                                    rec.text, scope))
             continue
         cells.tables[table_id][row_key][col.key] = value
 
@@ -270,8 +275,8 @@ def _label_only_row(rec: Record, fmt: Format, table_id: str) -> str | None:
 def _bare(cells: Cells, table_id: str, rows: dict[str, Record]) -> None:
     t = cells.fmt.table(table_id)
     for key, rec in rows.items():
-        cells.notes.append(Note("info", rec.line, f"表{table_id} {t.row_label(key)}", "row has no figures; its cells "
-                                "are blank as published", rec.text, (table_id, key)))
+        cells.notes.append(Note("info", rec.line, f"表{table_id} {t.row_label(key)}", _("row has no figures; its cells "
+                                "are blank as published"), rec.text, (table_id, key)))
 
 
 def _missing(cells: Cells, table_id: str, keys: Sequence[str]) -> None:
@@ -279,8 +284,8 @@ def _missing(cells: Cells, table_id: str, keys: Sequence[str]) -> None:
     t = cells.fmt.table(table_id)
     for key in keys:
         n = len(t.columns_of(key))
-        cells.notes.append(Note("error", None, f"表{table_id} {t.row_label(key)}", "row not found in the document; "
-                                f"its {n} cells left blank", scope=(table_id, key), detail=True, blank=n))
+        cells.notes.append(Note("error", None, f"表{table_id} {t.row_label(key)}", _("row not found in the document; "
+                                "its {n} cells left blank").format(n=n), scope=(table_id, key), detail=True, blank=n))
 
 
 def read_table2(cells: Cells, records: Iterable[Record]) -> None:
@@ -310,7 +315,7 @@ def read_table2(cells: Cells, records: Iterable[Record]) -> None:
             continue
         if key is None:
             if parsed.has_number and labels and not _is_parent_only(labels, fmt, "二") and not item.paragraph:
-                cells.notes.append(Note("warning", rec.line, "表二", "row not recognised; its figures were not used",
+                cells.notes.append(Note("warning", rec.line, "表二", _("row not recognised; its figures were not used"),
                                         rec.text, ("二",)))
             continue
         n = len(t.columns_of(key))
@@ -319,24 +324,28 @@ def read_table2(cells: Cells, records: Iterable[Record]) -> None:
         values = parsed.values_after(cell, n)
         label = t.row_label(key)
         if key in found:
-            cells.notes.append(Note("warning", rec.line, f"表二 {label}", "row appears twice; the first was kept",
+            cells.notes.append(Note("warning", rec.line, f"表二 {label}", _("row appears twice; the first was kept"),
                                     rec.text, ("二", key)))
             continue
         found.add(key)
         if alias:
             cells.notes.append(Note("warning", rec.line, f"表二 {label}",
-                                    f"row labelled with another format's wording “{alias}”", rec.text, ("二", key)))
+                                    _("row labelled with another format's wording “{alias}”").format(alias=alias),
+                                    rec.text, ("二", key)))
         values = _fit_row(values, n)
         if len(values) == n - 1 and loose and n > 1:
             raw, src = loose.pop(0)
             values.insert(1, raw)
             col = t.columns_of(key)[1]
             cells.notes.append(Note("warning", src.line, f"表二 {t.cell_label(key, col.key)}",
-                                    f"figure taken from the loose line “{raw}” above the table (a multi-line cell); "
-                                    "check it against the published table", rec.text, ("二", key, col.key)))
+                                    _("figure taken from the loose line “{raw}” above the table (a multi-line cell); "
+                                      "check it against the published table").format(raw=raw),
+                                    rec.text, ("二", key, col.key)))
         if len(values) != n:
             cells.notes.append(Note("error", rec.line, f"表二 {label}",
-                                    f"{len(values)} figures where the form has {n}; row left blank", rec.text,
+                                    _("{found} figures where the form has {n}; row left blank").format(
+                                        found=len(values), n=n),
+                                    rec.text,
                                     ("二", key)))
             continue
         _store(cells, "二", key, values, rec)
@@ -368,7 +377,7 @@ def read_table3(cells: Cells, records: Iterable[Record]) -> None:
         if item.paragraph:
             key, cell = _exact(labels, fmt, "三"), (labels[-1] if labels else None)
         else:
-            key, _, cell = match_row(labels, fmt, "三")
+            key, _how, cell = match_row(labels, fmt, "三")
         if not parsed.has_number and (key is None or len(_fit_row(list(parsed.values), n)) != n):
             continue  # headers; a labelled row of blanks counts only when it has every column
         values = _fit_row(parsed.values_after(cell, n), n)
@@ -378,24 +387,29 @@ def read_table3(cells: Cells, records: Iterable[Record]) -> None:
                 # the 2019 form's single （六）其他处理 row in a form that splits it: its figures belong to no row
                 kids = [c.key or "" for c in parent.children]
                 pointer = max(pointer, order.index(kids[-1]) + 1)
-                cells.notes.append(Note("warning", rec.line, f"表三 {parent.numbered}", "the form splits this row into "
-                                        f"{len(kids)} rows; its figures were not used", rec.text, ("三",)))
+                cells.notes.append(Note("warning", rec.line, f"表三 {parent.numbered}",
+                                        _("the form splits this row into "
+                                          "{n} rows; its figures were not used").format(n=len(kids)),
+                                        rec.text, ("三",)))
                 continue
             weak = item.paragraph or rec.joined  # not a table's own row: placed by order only when it fits
             if pointer >= len(order) or (weak and not (follows and len(values) == n)):
                 if item.paragraph and not labels:
                     continue  # figures in running text with nothing naming them
-                cells.notes.append(Note("warning", rec.line, "表三", "row not recognised; its figures were not used",
+                cells.notes.append(Note("warning", rec.line, "表三", _("row not recognised; its figures were not used"),
                                         rec.text, ("三",)))
                 continue
             # the form's order, inside the table's own block: the row after the last one placed
             key = order[pointer]
-            said = f"label “{' '.join(labels)}” not recognised" if labels else "row has no label"
+            said = (_("label “{labels}” not recognised").format(labels=" ".join(labels)) if labels
+                    else _("row has no label"))
             cells.notes.append(Note("info", rec.line, f"表三 {t.row_label(key)}",
-                                    f"{said}; placed by the form's row order", rec.text, ("三", key)))
+                                    _("{said}; placed by the form's row order").format(said=said),
+                                    rec.text, ("三", key)))
         elif key in placed:
             cells.notes.append(Note("warning", rec.line, f"表三 {t.row_label(key)}",
-                                    f"row appears twice (first at line {placed[key].line}); the first was kept",
+                                    _("row appears twice (first at line {line}); the first was kept").format(
+                                        line=placed[key].line),
                                     rec.text, ("三", key)))
             continue
         pointer = order.index(key) + 1
@@ -403,7 +417,8 @@ def read_table3(cells: Cells, records: Iterable[Record]) -> None:
         follows = True
         if len(values) != n:
             cells.notes.append(Note("error", rec.line, f"表三 {t.row_label(key)}",
-                                    f"{len(values)} figures where the form has {n} columns; row left blank",
+                                    _("{found} figures where the form has {n} columns; row left blank").format(
+                                        found=len(values), n=n),
                                     rec.text, ("三", key)))
             continue
         _store(cells, "三", key, values, rec)
@@ -443,11 +458,12 @@ def read_table4(cells: Cells, records: Iterable[Record]) -> None:
     values = _fit(values, len(slots))
     if len(values) != len(slots):
         cells.notes.append(Note("error", first.line if first else None, "表四",
-                                f"found {len(values)} figures where the form has {len(slots)}; the table's "
-                                f"{len(slots)} cells left blank", first.text if first else "", ("四",)))
+                                _("found {found} figures where the form has {n}; the table's "
+                                  "{n} cells left blank").format(found=len(values), n=len(slots)),
+                                first.text if first else "", ("四",)))
         return
     by_row: dict[str, list[str]] = {}
-    for (rk, _), v in zip(slots, values, strict=True):
+    for (rk, _col), v in zip(slots, values, strict=True):
         by_row.setdefault(rk, []).append(v)
     for rk, vs in by_row.items():
         _store(cells, "四", rk, vs, first)  # type: ignore[arg-type]
