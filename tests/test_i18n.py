@@ -83,10 +83,10 @@ def test_chinese_by_default_english_on_request(monkeypatch: pytest.MonkeyPatch, 
         i18n.normalize("fr")
 
 
-def _cli(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+def _cli(*args: str, cwd: Path | None = None, **env: str) -> subprocess.CompletedProcess[str]:
     base = {k: v for k, v in os.environ.items() if k != i18n.ENV}
     return subprocess.run([sys.executable, "-m", "report_kit", *args], capture_output=True, text=True, timeout=120,
-                          env={**base, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", **env})
+                          env={**base, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", **env}, cwd=cwd)
 
 
 def test_cli_and_argparse_speak_chinese_under_c_utf8() -> None:
@@ -224,3 +224,44 @@ def test_a_chinese_user_meets_no_english(chinese, tmp_path: Path) -> None:
     english_run = pipeline.run(good, root / "outputs-en") if i18n.set_language("en") else None
     assert english_run is not None
     assert "## 1. Load and validate the params" in _headings(english_run.notebook)
+
+
+# ------------------------------------------------------------------ import / audit of real reports, in Chinese
+
+REAL = ROOT / "tests" / "data" / "real"
+# document content and data, not messages: a flipbook's page label in a title, the file name standing for a
+# missing agency name ("source"), pandas' blank year
+_DATA_WORDS = {"page", "source", "na"}
+
+
+def test_import_and_audit_of_real_reports_speak_chinese(tmp_path: Path) -> None:
+    from ._english import ALLOWED, english
+
+    flipbook = REAL / "2020-qu-shenjiju-flipbook" / "source.txt"  # tables not found, inferred body, format guessed
+    rows_lost = REAL / "2019-jianshui-qinglongzhen" / "source.txt"  # rows not found: the counted summary line
+    no_year = REAL / "2023-nileke-zhenzhengfu" / "source.txt"  # refused: no report year in the title
+    page = tmp_path / "audit.html"
+    shown: list[str] = []
+    for args in (("audit", str(flipbook), str(rows_lost), str(no_year), "--html", str(page)),
+                 ("audit", "-v", str(flipbook), str(rows_lost))):
+        done = _cli(*args, cwd=tmp_path)
+        assert done.returncode == 1, done.stderr  # the unreadable document counts as an error
+        shown.append(done.stdout + done.stderr)
+    assert "导入错误: 表二" in shown[0] and "审核页面：" in shown[0] and "文件" in shown[0]
+    assert "未找到报告年度" in shown[0] and "推断" in shown[1]
+    html = re.sub(r"<style.*?</style>|<[^>]+>", " ", page.read_text("utf-8"), flags=re.DOTALL)
+    assert "既未找到标题" in html
+    shown.append(html)
+
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    out = tmp_path / "params"
+    first = _cli("import", str(flipbook), "--out", str(out), cwd=tmp_path)
+    assert first.returncode == 1 and "处导入错误" in first.stdout, first.stderr  # tables left blank
+    again = _cli("import", str(flipbook), str(empty), "--out", str(out), cwd=tmp_path)
+    assert "已存在" in again.stdout and "文件为空" in again.stdout, again.stdout
+    refused = _cli("import", str(flipbook), str(empty), "--year", "2020", cwd=tmp_path)
+    assert refused.returncode != 0 and "只适用于一个文件" in refused.stderr
+    shown += [first.stdout + first.stderr, again.stdout + again.stderr, refused.stderr]
+    for text in shown:
+        assert english(text, ALLOWED | _DATA_WORDS) == [], text
