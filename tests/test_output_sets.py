@@ -165,11 +165,12 @@ def test_repro6_a_failed_agency_keeps_failed_ipynb_and_its_previous_set(tmp_path
     errors = [o for c in failed.cells if c.cell_type == "code" for o in c.get("outputs", ())
               if o.output_type == "error"]
     assert errors and errors[0].evalue == "deliberate failure for shanghai-kewei"
-    assert failed.metadata["report_kit_failure"]["cell"] == 4
+    raised = next(c for c in failed.cells if c.cell_type == "code" and "deliberate failure" in c.source)
+    assert raised.execution_count and failed.metadata["report_kit_failure"]["cell"] == raised.execution_count
     assert not [c for c in failed.cells if c.get("outputs") and "nbk.show_section" in c.source]  # stopped there
     row = BeautifulSoup((work / "outputs" / "index.html").read_text("utf-8"), "lxml").select_one("tr.failed")
     assert row is not None and row.select_one('a[href="2024/shanghai-kewei/failed.ipynb"]') is not None
-    assert "In [4]" in row.get_text() and "deliberate failure" in row.get_text()
+    assert f"In [{raised.execution_count}]" in row.get_text() and "deliberate failure" in row.get_text()
     assert not any(name.startswith("report.") and name not in before for name in after)
 
     again = _cli(work, "build", "--jobs", "1")  # same inputs: the failure is reported again, still no set lost
