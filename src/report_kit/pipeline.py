@@ -67,9 +67,11 @@ class Plan:
 
     @property
     def parameters(self) -> dict[str, Any]:
-        """What papermill injects: the params file, its content hash, the previous year's file."""
+        """What papermill injects: the params file, its content hash, the previous year's file, the language of
+        the headings (also a part of the stamp, so a switch rebuilds)."""
         return {"params_path": str(self.params.resolve()), "params_sha256": self.inputs.parts["params"],
-                "previous_path": str(self.previous.resolve()) if self.previous else None}
+                "previous_path": str(self.previous.resolve()) if self.previous else None,
+                "lang": i18n.language()}
 
     def up_to_date(self) -> bool:
         """The folder holds a complete set stamped with exactly these inputs."""
