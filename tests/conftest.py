@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+SHARED = Path(__file__).resolve().parent / "data" / "shared"  # copies of ../shared (SOURCE.md there)
 SEED_PARAMS = ROOT / "params" / "2019" / "zhuzhou-county-kgxj.yaml"
 SEED_TEXT = SHARED / "seeds" / "000_a4b6cb633c3bf561.txt"
 DATA = Path(__file__).resolve().parent / "data"
