@@ -13,6 +13,7 @@ Rule-level and importer-level tests run the same kind of input through `run_chec
 from __future__ import annotations
 
 import ast
+import functools
 import importlib
 import pkgutil
 import re
@@ -220,6 +221,7 @@ def inline_patterns() -> dict[str, list[re.Pattern[str]]]:
     return found
 
 
+@functools.cache
 def _all_patterns() -> dict[str, list[re.Pattern[str]]]:
     held = held_patterns()
     texts = {p.pattern for pats in held.values() for p in pats}

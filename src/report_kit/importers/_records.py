@@ -222,7 +222,8 @@ def html_records(text: str, path: Path) -> list[Record]:
     from lxml import etree
 
     try:
-        root = lxml.html.document_fromstring(text)
+        # control characters pass libxml2's HTML parser but lxml refuses them when the tree is edited below
+        root = lxml.html.document_fromstring(text.translate(_CONTROLS))
     except (etree.ParserError, ValueError) as exc:
         raise SourceDocumentError(
             _("{path}: not a readable HTML page ({error})").format(path=path, error=exc)) from None
