@@ -55,7 +55,7 @@ from .fuzz_tally import count
 pytestmark = pytest.mark.slow
 
 PROFILES = {
-    "ci": settings(max_examples=30, stateful_step_count=4, deadline=None, database=None,
+    "ci": settings(max_examples=15, stateful_step_count=4, deadline=None, database=None,
                    phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck),
                    print_blob=True),
     "smoke": settings(max_examples=3, stateful_step_count=4, deadline=None, database=None,
