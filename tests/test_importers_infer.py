@@ -41,10 +41,12 @@ def test_a_report_without_a_title_gets_its_year_from_the_text_with_a_warning(
 
 def test_statements_naming_different_years_give_no_year() -> None:
     # a period of one year and an overview opening with another: which one the report covers cannot be told
-    assert _year("一、总体情况\n2022年,我镇共发布信息12条。\n本报告所列数据统计期限为2023年1月1日至2023年12月31日。") is None
+    assert _year("一、总体情况\n2022年,我镇共发布信息12条。\n"
+                 "本报告所列数据统计期限为2023年1月1日至2023年12月31日。") is None
     assert _year("统计期限为2022年1月1日至2023年12月31日。") is None  # a period over two years
     assert _year("一、总体情况\n本年度,我镇共发布信息12条。") is None  # nothing names a year
-    assert _year("一、总体情况\n本年度工作如下。\n二、主动公开政府信息情况\n2018年以来,规章0件。") is None  # not the overview
+    # not the overview
+    assert _year("一、总体情况\n本年度工作如下。\n二、主动公开政府信息情况\n2018年以来,规章0件。") is None
 
 
 def test_later_sections_comparing_years_are_not_read() -> None:
@@ -61,7 +63,8 @@ def test_a_page_copy_without_headings_is_still_read_as_a_report(chinese: None) -
     assert imported.ay.year == 2023
     assert "(具体网址)" in (imported.ay.text[imported.ay.fmt.opening.key] or "")
     # a page that only mentions reports is not one
-    assert not reads_as_report(text_records("关于做好2021年政府信息公开工作年度报告编制发布工作的通知\n各县市区人民政府：…"))
+    notice = "关于做好2021年政府信息公开工作年度报告编制发布工作的通知\n各县市区人民政府：…"
+    assert not reads_as_report(text_records(notice))
 
 
 @pytest.mark.parametrize(("text", "level", "body"), [
@@ -96,5 +99,6 @@ def test_separator_lines_are_dropped_only_when_every_row_has_that_shape(tmp_path
     assert [r.cells for r in _separators_on_own_lines(rows) if r.row] == [
         ("规章", "0", "0", "6"), ("行政规范性文件", "0", "0", "0"), ("行政许可", "3")]
     # one row with a real empty cell among figures ("规章 | | 0 | 0"): nothing is dropped anywhere
-    mixed = text_records("规章 |\n|\n0 |\n0 |\n行政规范性文件\n|\n0\n|\n0\n|\n0\n|\n行政许可\n|\n3\n|\n行政处罚\n|\n1\n|\n")
+    mixed = text_records("规章 |\n|\n0 |\n0 |\n行政规范性文件\n|\n0\n|\n0\n|\n0\n|\n"
+                         "行政许可\n|\n3\n|\n行政处罚\n|\n1\n|\n")
     assert _separators_on_own_lines(mixed) == mixed
