@@ -58,7 +58,7 @@ KIND_RULES: dict[str, set[str]] = {
     "placeholder": {"TEXT-PLACEHOLDER"},
     "old-labels": {"TEXT-LABEL", "FORMAT-YEAR", "import:another format's wording"},
     "fee-statement-missing": {"REQ-FEE"},
-    "structure": {"STRUCT-HEADINGS", "STRUCT-TITLE", "TEXT-PARTS"},
+    "structure": {"STRUCT-HEADINGS", "STRUCT-TITLE", "STRUCT-NUMBERING", "TEXT-PARTS"},
     "level": {"LEVEL-RULES"},
     "agency-name": {"AGENCY-NAME"},
     "format-number": set(),
