@@ -34,6 +34,7 @@ import yaml
 from report_kit.checks import Finding, run_checks
 from report_kit.errors import ReportKitError
 from report_kit.formats import get_format
+from report_kit.i18n import set_language
 from report_kit.importers import read_records
 from report_kit.importers._audit import audit
 from report_kit.importers._facts import context_for
@@ -238,6 +239,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="both: dev and holdout; holdout2 is measured only when named (never tuned on)")
     ap.add_argument("--details", action="store_true", help="list every defect and every false error")
     args = ap.parse_args(argv)
+    # import notes are matched by their English msgid ("another format's wording"): measure in English, whatever
+    # the user's language (report-kit speaks Chinese by default since i18n)
+    set_language("en")
     for split in (["dev", "holdout"] if args.split == "both" else [args.split]):
         print("\n".join(report(measure(split), args.details)))
         print()
