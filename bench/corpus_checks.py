@@ -55,7 +55,7 @@ KIND_RULES: dict[str, set[str]] = {
                       "T2-NORMATIVE"},
     "text-arithmetic": {"TEXT-OUTCOMES", "TEXT-FLOW", "TEXT-CALC", "TEXT-ITEMIZED"},
     "text-contradiction": {"TEXT-UPHELD", "TEXT-DONE", "TEXT-ZERO", "TEXT-T2"},
-    "wrong-year": {"TEXT-PERIOD"},
+    "wrong-year": {"TEXT-PERIOD", "TEXT-OTHER-YEAR"},
     "placeholder": {"TEXT-PLACEHOLDER"},
     "old-labels": {"TEXT-LABEL", "FORMAT-YEAR", "import:another format's wording"},
     "fee-statement-missing": {"REQ-FEE"},

@@ -24,12 +24,13 @@ from report_kit.importers._script import simplified
 
 _Y = r"((?:19|20)\d{2})"
 # the period from 1 January to 31 December of one year (the end's year may be left out), or the 截至 date
-PERIOD = re.compile(rf"{_Y}\s*年\s*1\s*月\s*1\s*日\s*(?:起\s*)?(?:至|到|—|-|～|~)\s*(?:{_Y}\s*年\s*)?12\s*月\s*31\s*日"
-                    rf"|截[至止]\s*(?:到\s*)?{_Y}\s*年\s*(?:12\s*月\s*31\s*日|底)")
+STATED_PERIOD = re.compile(rf"{_Y}\s*年\s*1\s*月\s*1\s*日\s*(?:起\s*)?(?:至|到|—|-|～|~)\s*"
+                           rf"(?:{_Y}\s*年\s*)?12\s*月\s*31\s*日"
+                           rf"|截[至止]\s*(?:到\s*)?{_Y}\s*年\s*(?:12\s*月\s*31\s*日|底)")
 # a sentence presenting this report (its verb, then the year within a few words, then what is presented)
 PRESENTED = re.compile(rf"(?:现将|现予|现公布|现发布|特向社会公布|汇报)[^。；;！]{{0,40}}?{_Y}\s*年度?"
                        r"[^。；;！\d]{0,30}?(?:年度报告|工作报告|年报|报告如下|汇报如下|(?:政府信息公开|政务公开)工作)")
-OPENS_WITH_YEAR = re.compile(rf"^\s*[（(]?[一二三四五六七八九十\d]*[)）、.．]?\s*{_Y}\s*年(?:度|以来)?\s*[，,、]?")
+OPENS_WITH_YEAR = re.compile(rf"^\s*(?:[（(]?[一二三四五六七八九十]{{1,3}}[)）、.．]\s*)?{_Y}\s*年")
 _HEADING_ONE = re.compile(r"^\s*[一1][、.．]")
 _LATER_HEADING = re.compile(r"^\s*[二三四五六2-6][、.．]")
 _KINDS = (N_("the statistical period or 截至 date"), N_("a sentence presenting the report"),
@@ -52,7 +53,7 @@ def year_from_text(records: Sequence[Record]) -> YearFound | None:
     lines = _prose(records, 120)
     found: list[list[tuple[int, str]]] = [[], [], []]
     for line in lines[:40]:
-        for m in PERIOD.finditer(line):
+        for m in STATED_PERIOD.finditer(line):
             years = {int(y) for y in m.groups() if y}
             if len(years) == 1:
                 found[0].append((years.pop(), m.group(0)))
@@ -91,7 +92,8 @@ def reads_as_report(records: Sequence[Record]) -> bool:
     lines = _prose(records, 60)
     if not any(_SELF_NAMED.search(line) for line in lines[:10]):
         return False
-    return any(PERIOD.search(line) for line in lines[:20]) or sum(bool(_SUBHEADINGS.match(x)) for x in lines) >= 2
+    items = sum(bool(_SUBHEADINGS.match(line)) for line in lines)
+    return any(STATED_PERIOD.search(line) for line in lines[:20]) or items >= 2
 
 
 _TOWNSHIP_SELF = re.compile(r"[我本全](?:镇|乡)(?![村长])")
