@@ -63,7 +63,7 @@ KIND_RULES: dict[str, set[str]] = {
     "level": {"LEVEL-RULES"},
     "agency-name": {"AGENCY-NAME"},
     "format-number": set(),
-    "other": {"T2-NORMATIVE", "TEXT-PERIOD"},  # only these "other" defects are in a rule's reach
+    "other": {"T2-NORMATIVE", "TEXT-PERIOD", "TEXT-DOCNO", "TEXT-ENUM"},  # the "other" defects in a rule's reach
 }
 TEXT_KINDS = {"text-vs-table", "text-arithmetic", "text-contradiction", "wrong-year", "placeholder"}
 CN = "一二三四五六"

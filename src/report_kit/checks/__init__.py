@@ -17,6 +17,7 @@ from report_kit.checks import (  # noqa: F401  (importing a module registers its
     _text,
     _text_arith,
     _text_claims,
+    _text_form,
     _text_tables,
     _text_year,
 )
