@@ -8,6 +8,7 @@ import sys
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -388,3 +389,22 @@ def test_rectification_needs_last_year_not_just_the_word_zhenggai() -> None:
     plan_only = replace(ay, text={**ay.text, "问题及改进": "（二）整改措施。进一步加强审核。"})
     assert "REQ-RECTIFY" in rules_of(plan_only)
     assert "REQ-RECTIFY" not in rules_of(ay)  # 针对上年度存在的问题…已完成整改
+
+
+def test_notice_error_only_when_certainly_wrong() -> None:
+    """TEXT-NOTICE: citing the 2019 notice on annual reports as a basis (开阳县, tests/data/real, dev: "…《关于政府信息
+    公开工作年度报告有关事项的通知》(国办公开办函〔2019〕60号)要求") in a 2021-form report may be out of date: a
+    warning. Saying the report follows that notice's 格式, or citing a notice issued after the report year: an error."""
+    ay = consistent()
+    basis = ("根据《国务院办公厅政府信息与政务公开办公室关于政府信息公开工作年度报告有关事项的通知》"
+             "(国办公开办函〔2019〕60号)要求编制。")
+    as_format = "根据《中华人民共和国政府信息公开工作年度报告格式》(国办公开办函〔2019〕60号)编制本报告。"
+
+    def severities(extra: str, on: Any) -> set[str]:
+        text = {**on.text, "总体情况": on.text["总体情况"] + extra}
+        return {f.severity for f in run_checks(replace(on, text=text)) if f.rule == "TEXT-NOTICE"}
+
+    assert severities(basis, ay) == {"warning"}
+    assert severities(as_format, ay) == {"error"}
+    later = "依据国办公开办函〔2021〕30号要求编制。"
+    assert severities(later, consistent("2019", year=2019)) == {"error"}  # issued after the 2019 report

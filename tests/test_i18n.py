@@ -239,7 +239,10 @@ def test_import_and_audit_of_real_reports_speak_chinese(tmp_path: Path) -> None:
 
     flipbook = REAL / "2020-qu-shenjiju-flipbook" / "source.txt"  # tables not found, inferred body, format guessed
     rows_lost = REAL / "2019-jianshui-qinglongzhen" / "source.txt"  # rows not found: the counted summary line
-    no_year = REAL / "2023-nileke-zhenzhengfu" / "source.txt"  # refused: no report year in the title
+    # refused: no report year anywhere (the real page names it only in "汇报我镇2023年…", which import now reads)
+    no_year = tmp_path / "no-year.txt"
+    no_year.write_text((REAL / "2023-nileke-zhenzhengfu" / "source.txt").read_text("utf-8").replace("2023年", "本年"),
+                       "utf-8")
     page = tmp_path / "audit.html"
     shown: list[str] = []
     for args in (("audit", str(flipbook), str(rows_lost), str(no_year), "--html", str(page)),

@@ -55,7 +55,8 @@ def build(case: dict[str, Any]) -> tuple[AgencyYear, AgencyYear | None, Context]
     ctx = case.get("context") or {}
     registry = {e["slug"]: Entry(**e) for e in ctx["registry"]} if "registry" in ctx else None
     doc = ctx.get("document")
-    document = Document(doc.get("title"), doc.get("headings") or {}, doc.get("unmatched") or {}) if doc else None
+    document = Document(doc.get("title"), doc.get("headings") or {}, doc.get("unmatched") or {},
+                        unheaded=doc.get("unheaded") or {}) if doc else None
     return ay, previous, Context(registry=registry, document=document)
 
 

@@ -17,7 +17,9 @@ from report_kit.checks import (  # noqa: F401  (importing a module registers its
     _text,
     _text_arith,
     _text_claims,
+    _text_form,
     _text_tables,
+    _text_year,
 )
 from report_kit.checks._context import Context, Document
 from report_kit.checks._core import (

@@ -36,6 +36,9 @@ class Document:
     # section key → the one numbered line with that section's number ("三、…") not recognised as its heading
     unmatched: Mapping[str, str] = field(default_factory=dict)
     traditional: bool = False  # written in traditional characters (a mirror's conversion): wording not compared
+    # section key → the first line of a section that is there without its heading (a table read from its own header,
+    # the overview's "（一）主动公开情况" straight after the preamble)
+    unheaded: Mapping[str, str] = field(default_factory=dict)
 
 
 # How an agency-year was tied to its registry entry: its params slug, or an imported file's name.

@@ -54,17 +54,30 @@ def placeholders(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Findin
 NOTICE = re.compile(r"国办公开办函\s*[〔\[(（]\s*(\d{4})\s*[〕\])）]\s*(\d+)\s*号")
 
 
-@rule("TEXT-NOTICE", "error", "引用文号与格式不符", "正文引用的年报格式文件应与本报告使用的格式一致")
+@rule("TEXT-NOTICE", "error", "引用文号与格式不符",
+      "正文引用的年报格式文件应与本报告使用的格式一致：称按另一格式文件的“格式”编制，或引用本年度之后才印发的文件，"
+      "为错误；仅引用较早的年报通知（如〔2019〕60号《关于政府信息公开工作年度报告有关事项的通知》）为警告")
 def cited_notice(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
     notices = {get_format(f).notice: get_format(f) for f in available()}
     seen: dict[str, int] = {}
     for key, text in _texts(ay):
         for m in NOTICE.finditer(text):
             cited = f"国办公开办函〔{m.group(1)}〕{m.group(2)}号"
-            if cited in notices and cited != ay.fmt.notice:
+            if cited not in notices or cited == ay.fmt.notice:
+                continue
+            # certain: the text says it follows that notice's 格式, or cites a notice issued after the report year;
+            # an earlier notice on annual reports cited as a basis may be out of date, not certainly wrong
+            as_format = "格式" in text[max(0, m.start() - 30):m.start()]
+            later = notices[cited].first_year > ay.year
+            if as_format or later:
                 yield Finding(
                     "TEXT-NOTICE", "error", _section_num(ay, key), ay.fmt.section(key).title,
                     f"正文引用了{cited}，但{ay.year}年度报告应按{ay.fmt.notice}的格式编制。",
+                    expected=ay.fmt.notice, actual=cited, key=_stable_key(key, cited, seen))
+            else:
+                yield Finding(
+                    "TEXT-NOTICE", "warning", _section_num(ay, key), ay.fmt.section(key).title,
+                    f"正文引用了{cited}，{ay.year}年度报告的格式依据为{ay.fmt.notice}，请核实引用是否过时。",
                     expected=ay.fmt.notice, actual=cited, key=_stable_key(key, cited, seen))
 
 

@@ -82,18 +82,24 @@ def text_vs_tables(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Find
 
 
 @rule("TEXT-BASIS", "info", "正文数字口径待核实",
-      "含“备案、累计、含、受理”等口径词的句子所述申请数、复议数、诉讼数与表格的任何口径都不一致时，提示核实")
+      "含“备案、累计、含、受理”等口径词的句子所述申请数、复议数、诉讼数与表格的任何口径都不一致时，提示核实"
+      "（表格截断、某一口径未能读取时，其余至少两种口径均不一致亦提示）")
 def text_other_basis(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
     seen: dict[str, int] = {}
     for key, sentence, stated in _stated_figures(ay):
-        off = [s for s in stated if all(b.known is not None and b.contradicts(s.said) for b in s.bases)]
+        # every basis the tables give contradicts the sentence; a basis a cut table leaves unknown is passed over
+        # when at least two others are known (said in the message)
+        off = [s for s in stated
+               if len(known := [b for b in s.bases if b.known is not None]) >= min(2, len(s.bases))
+               and all(b.contradicts(s.said) for b in known)]
         if not off or not _mentions(sentence, AMBIGUOUS):
             continue
         said = "；".join(f"{s.name}：正文{s.said}件，表格"
                         f"{'/'.join(str(b.known) for b in s.bases if b.known is not None)}件" for s in off)
+        unread = "（表格另有口径未能读取）" if any(b.known is None for s in off for b in s.bases) else ""
         yield Finding(
             "TEXT-BASIS", "info", _section_num(ay, key), ay.fmt.section(key).title,
-            f"正文“{sentence.strip()[:60]}”所述数字与表格不同（{said}），可能口径不同，请核实或在正文中说明口径。",
+            f"正文“{sentence.strip()[:60]}”所述数字与表格不同（{said}）{unread}，可能口径不同，请核实或在正文中说明口径。",
             expected="、".join(str(s.figure.known) for s in off), actual="、".join(str(s.said) for s in off),
             key=_stable_key(key, sentence, seen), quote=sentence.strip())
 

@@ -25,6 +25,7 @@ from report_kit.files import atomic_write_text
 from report_kit.formats import Format, available, format_for_year, get_format
 from report_kit.i18n import _
 from report_kit.importers._identity import Title, infer_kind, signed_agency, title_of, year_in_preamble
+from report_kit.importers._infer import level_from_text, reads_as_report, year_from_text
 from report_kit.importers._records import (
     MAX_BYTES,
     WORD_ARTEFACT,
@@ -243,7 +244,14 @@ def import_document(path: str | Path, slug: str | None = None, year: int | None 
         notes.append(Note("warning", None, "年度", _("no title gives the year; {year} taken from the preamble "
                                                      "“{said}” (give it with --year if that is wrong)").format(
                                                          year=year, said=said[1][:60])))
-    if fid is None and not any(find_layout(records, get_format(f)).sections for f in available()):
+    stated = year_from_text(records) if year is None else None
+    if stated is not None:
+        year = stated.year
+        notes.append(Note("warning", None, "年度", _("no title gives the year; {year} taken from {how} “{said}” "
+                                                     "(give it with --year if that is wrong)").format(
+                                                         year=year, how=stated.how, said=stated.said[:60])))
+    if fid is None and not any(find_layout(records, get_format(f)).sections for f in available()) \
+            and not reads_as_report(records):
         raise SourceDocumentError(
             _("{path}: not an annual report: none of the six section headings (一、总体情况 …) and none of the "
               "official table labels were found").format(path=path))
@@ -257,6 +265,8 @@ def import_document(path: str | Path, slug: str | None = None, year: int | None 
     agency, inferred = _agency(path, records, title, agency, notes)
     if said:
         inferred["year"] = f"no title gives it; the preamble says “{said[1][:60]}”"
+    if stated is not None:
+        inferred["year"] = f"no title gives it; {stated.how} says “{stated.said[:60]}”"
     fmt = get_format(fid)
     layout = find_layout(records, fmt)
     cells = Cells(fmt)
@@ -290,9 +300,16 @@ def import_document(path: str | Path, slug: str | None = None, year: int | None 
         for name, why in found.inferred.items():
             notes.append(Note("info", None, "机关名称", _("{name} {value} inferred: {why}").format(
                 name=name, value=getattr(found, name), why=why)))
+    body, level = (found.body if found else None), (found.level if found else None)
+    if level is None and body is None and (by_text := level_from_text(text.values())) is not None:
+        # the name settles nothing: how the body calls itself (我镇 …) tells a township, said as inferred
+        body, level = by_text.body, by_text.level
+        inferred.update({"body": by_text.why, "level": by_text.why})
+        notes.append(Note("info", None, "机关名称", _("level {level} and body {body} inferred: {why}").format(
+            level=level, body=body, why=by_text.why)))
     ay = AgencyYear(
         fmt=fmt, agency=agency, slug=slug or derive_slug(path, agency), year=year, tables=cells.tables,
-        body=(found.body if found else None) or "department", level=found.level if found else None,
+        body=body or "department", level=level,
         inferred=inferred, published=published_of(records), text=text, source=str(path),
         # the published prose is the whole prose: rules that defer to generated sentences must not here
         narrative=dict.fromkeys((s.key for s in fmt.sections), False),

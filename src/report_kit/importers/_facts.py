@@ -19,7 +19,7 @@ from report_kit.errors import ReportKitError
 from report_kit.formats import Format
 from report_kit.importers._identity import title_of
 from report_kit.importers._labels import nfkc
-from report_kit.importers._sections import find_layout
+from report_kit.importers._sections import Layout, find_layout, table_regions
 
 # Characters that exist only in traditional writing, common in these reports (開報資訊請況與處務總體動議訟關條規書):
 # a page converted by a mirror site is not judged on its wording.
@@ -28,10 +28,17 @@ _TRADITIONAL = frozenset("開報資訊請況與處務總體動議訟關條規書
 
 def _title_text(records: list, title_len: int) -> str | None:
     """The title lines as written: the lines ``title_of`` took, else the first short line naming a report."""
-    lines = [r.cells[0].strip() for r in records[:max(title_len, 0)] if not r.row and r.cells[0].strip()]
+    lines = [r for r in records[:max(title_len, 0)] if not r.row and r.cells[0].strip()]
     if title_len and lines:
+        # the title is the last one to three lines title_of took (a portal's metadata lines come before it): the
+        # span that names agency and year, else the shortest that is a title at all
+        spans = [lines[-k:] for k in (1, 2, 3) if k <= len(lines)]
+        found = [(title_of(span), span) for span in spans]
+        whole = [span for t, span in found if t.lines == len(span) and t.agency and t.year]
+        some = [span for t, span in found if t.lines == len(span) and (t.agency or t.year)]
+        best = (whole or some or [lines[-3:]])[0]
+        joined = "".join(r.cells[0].strip() for r in best)
         # a preamble sentence that names the report is not a title ("现将…年度报告如下")
-        joined = "".join(lines[-3:])
         return joined if len(joined) <= 60 else None
     for r in records[:3]:
         text = r.cells[0].strip()
@@ -56,12 +63,35 @@ def document_facts(path: Path, fmt_id: str) -> Document | None:
     title_len = title_of(records).lines
     text = "".join(r.text for r in records[:400])
     headings = {key: rec.cells[0].strip() for key, rec in layout.headings.items()}
+    unmatched = _unmatched(records, fmt, headings)
     return Document(
         title=_title_text(records, title_len),
         headings=headings,
-        unmatched=_unmatched(records, fmt, headings),
+        unmatched=unmatched,
         traditional=sum(ch in _TRADITIONAL for ch in text) >= 5,
+        unheaded=_unheaded(records, fmt, layout, {**headings, **unmatched}),
     )
+
+
+_OVERVIEW_ITEM = re.compile(r"^\s*[(（]一[)）]\s*(?:主动公开|政府信息主动公开)")
+
+
+def _unheaded(records: list, fmt: Format, layout: Layout, written: dict[str, str]) -> dict[str, str]:
+    """Sections present without their heading: a table found only by its own column header, and the overview
+    whose "（一）主动公开…" follows the preamble directly."""
+    out: dict[str, str] = {}
+    for section in fmt.sections:
+        if section.table and section.key not in written:
+            found = table_regions(records, fmt, layout).get(section.table)
+            if found and found[1] == "header" and found[0]:
+                out[section.key] = found[0][0].cells[0].strip()
+    opening = fmt.opening.key
+    if opening not in written:
+        items = (r.cells[0].strip() for r in layout.preamble if not r.row and _OVERVIEW_ITEM.match(nfkc(r.cells[0])))
+        item = next(items, None)
+        if item:
+            out[opening] = item
+    return out
 
 
 _TOP = re.compile(r"^#*\s*([一二三四五六七八九十]+)\s*[、.．]")

@@ -89,7 +89,23 @@ def regroup(tokens: Iterable[Token]) -> list[Record]:
         else:
             out.append(rec)
     flush()
-    return out
+    return _separators_on_own_lines(out)
+
+
+def _separators_on_own_lines(rows: list[Record]) -> list[Record]:
+    """Pages that put each cell's ``|`` on the next line (``规章`` / ``|`` / ``0`` / ``|`` …) read as an empty cell
+    before every figure. When every rebuilt row of the text has exactly that shape (empty, figure, empty, figure …,
+    at least three rows with figures), the lone ``|`` lines were separators: the empty cells are dropped."""
+    joined = [r for r in rows if r.row and r.joined]
+
+    def shaped(r: Record) -> bool:
+        values = r.cells[1:]
+        return all(not v for v in values[0::2]) and all(v for v in values[1::2]) and bool(values)
+
+    if sum(1 for r in joined if len(r.cells) > 3) < 3 or not all(shaped(r) for r in joined):
+        return rows
+    return [Record(r.line, (r.cells[0], *(v for v in r.cells[1:] if v)), True, joined=True)
+            if r.row and r.joined else r for r in rows]
 
 
 def segments(text: str) -> list[tuple[str, list[str]]]:
