@@ -10,6 +10,7 @@ partly executed notebook as ``failed.ipynb`` beside the previous set, which stay
 from __future__ import annotations
 
 import json
+import logging
 import math
 import sys
 import threading
@@ -193,6 +194,11 @@ def _execution_error(exc: Exception, params_path: Path) -> NotebookExecutionErro
     err.cell = cell
     return err
 
+
+# papermill hands nbclient its logger, which Python's last-resort handler prints to stderr: nbclient's English lines
+# ("Kernel died while waiting for execute reply.") say what the PipelineError then says in the user's language.
+# A NullHandler keeps them off the terminal; a maintainer who configures logging still gets them.
+logging.getLogger("papermill").addHandler(logging.NullHandler())
 
 # The notebook papermill is executing, kept per thread so a failed run can still save what it ran (failed.ipynb).
 _running = threading.local()

@@ -121,7 +121,8 @@ def _message(err: Any) -> str:
     shown = _("a mapping") if isinstance(value, dict) else _("a list") if isinstance(value, list) else repr(value)
     ctx = err.get("ctx") or {}
     template = params_io.MESSAGES.get(params_io.SAME_AS.get(kind, kind), params_io.GENERIC)
-    choices = ctx.get("choices") or ", ".join(str(ctx.get("expected", "")).split("'")[1::2])
+    # the values to type, quoted as YAML takes them: 'department', 'government' …
+    choices = ", ".join(f"'{c}'" for c in str(ctx.get("expected", "")).split("'")[1::2])
     return _(template).format(value=shown, limit=ctx.get("le", ctx.get("lt", ctx.get("max_length", ""))),
                               choices=choices, kind=kind)
 
