@@ -265,6 +265,15 @@ def test_import_and_audit_of_real_reports_speak_chinese(tmp_path: Path) -> None:
     shown += [first.stdout + first.stderr, again.stdout + again.stderr, refused.stderr]
     for text in shown:
         assert english(text, ALLOWED | _DATA_WORDS) == [], text
+    assert "结论：" in shown[0] and "导入说明：" in shown[0] and "政府信息公开工作年度报告审核" in html
+
+    # the verdict lines and the audit page have English msgids: --lang en gives English there too
+    english_page = tmp_path / "audit-en.html"
+    done = _cli("--lang", "en", "audit", str(rows_lost), "--html", str(english_page), cwd=tmp_path)
+    assert "Verdict: " in done.stdout and "Import notes:" in done.stdout and "结论" not in done.stdout, done.stdout
+    page_en = english_page.read_text("utf-8")
+    assert '<html lang="en">' in page_en and "<h1>Audit of government information disclosure annual reports</h1>" \
+        in page_en and "审核" not in page_en
 
 
 # ------------------------------------------------------------- when things go wrong: the errors speak Chinese too
