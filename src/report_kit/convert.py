@@ -23,6 +23,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from report_kit._readers import why_unreadable
 from report_kit.errors import SourceDocumentError
 from report_kit.i18n import N_, _
 
@@ -71,7 +72,8 @@ def converted(path: Path, *, max_bytes: int, timeout: float = TIMEOUT) -> Iterat
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise SourceDocumentError(_("{path}: cannot read: {error}").format(path=path, error=exc.strerror)) from None
+        raise SourceDocumentError(_("{path}: cannot read: {error}").format(path=path, error=why_unreadable(exc))
+                                  ) from None
     if size > max_bytes:
         raise SourceDocumentError(_("{path}: {size:,} bytes, over the {limit:,}-byte limit; is this the right "
                                     "file?").format(path=path, size=size, limit=max_bytes))
@@ -96,7 +98,8 @@ def _run(soffice: str, path: Path, tmp: Path, modern: str, max_bytes: int, timeo
     try:
         shutil.copyfile(path, source)
     except OSError as exc:
-        raise SourceDocumentError(_("{path}: cannot read: {error}").format(path=path, error=exc.strerror)) from None
+        raise SourceDocumentError(_("{path}: cannot read: {error}").format(path=path, error=why_unreadable(exc))
+                                  ) from None
     out = tmp / "out"
     cmd = [soffice, f"-env:UserInstallation={(tmp / 'profile').as_uri()}", "--headless", "--invisible",
            "--nologo", "--norestore", "--nodefault", "--nolockcheck",
@@ -111,7 +114,7 @@ def _run(soffice: str, path: Path, tmp: Path, modern: str, max_bytes: int, timeo
                                 text=True, errors="replace", env=env, start_new_session=posix)
     except OSError as exc:
         raise LegacyFormatError(_("{path}: LibreOffice ({program}) could not be started: {error}; {advice}").format(
-            path=path, program=soffice, error=exc.strerror, advice=_save_as(modern))) from None
+            path=path, program=soffice, error=why_unreadable(exc), advice=_save_as(modern))) from None
     try:
         output, _err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:

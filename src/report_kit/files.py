@@ -14,7 +14,10 @@ from report_kit.i18n import N_, _
 _HINTS = {errno.ENOSPC: N_("the disk is full"), errno.EROFS: N_("the file system is read-only"),
           errno.EACCES: N_("permission denied"), errno.EPERM: N_("permission denied"),
           errno.EDQUOT: N_("disk quota exceeded"),
-          errno.EFBIG: N_("the file is larger than this process may write (a file-size limit)")}
+          errno.EFBIG: N_("the file is larger than this process may write (a file-size limit)"),
+          errno.ENOENT: N_("no such file"), errno.ENOTDIR: N_("no such file (a part of the path is not a folder)"),
+          errno.EISDIR: N_("is a folder, not a file"), errno.ENAMETOOLONG: N_("the path is too long"),
+          errno.EIO: N_("input/output error (damaged disk or network drive?)")}
 
 
 def os_error_hint(exc: OSError) -> str:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from report_kit import discovery
 from report_kit import params as params_io
+from report_kit._readers import why_unreadable
 from report_kit.errors import IdentityError, ParamsError, Problem, ReportKitError
 from report_kit.i18n import _
 from report_kit.model import AgencyYear
@@ -113,7 +114,7 @@ def scan(paths: Sequence[Path], registry: Mapping[str, Agency] | None = None,
             entries.append(Entry(path, None, exc))
             continue
         except OSError as exc:  # unreadable, vanished, a folder named x.yaml: this file fails, not the batch
-            problem = Problem(str(path), None, "", None, _("cannot read: {error}").format(error=exc.strerror or exc))
+            problem = Problem(str(path), None, "", None, _("cannot read: {error}").format(error=why_unreadable(exc)))
             entries.append(Entry(path, None, ParamsError(path, [problem])))
             continue
         try:
