@@ -302,9 +302,10 @@ def _index_text(outputs: Path) -> str:
 @pytest.mark.slow
 def test_errors_a_chinese_user_meets_are_chinese(chinese, tmp_path: Path) -> None:
     """Failures in subprocesses under LANG=C.UTF-8 without REPORT_KIT_LANG: a cell raising a report-kit error, a
-    killed kernel, a cell over --timeout (the FAILED lines and the index page's 说明 column), a build refused by a
-    held lock, a broken agencies.yaml, params in the wrong place, no form for a year, a broken form file, a legacy
-    .doc without LibreOffice — no English word; the same build with --lang en speaks English."""
+    killed kernel, a cell over --timeout (the FAILED lines and the index page's 说明 column), an unknown --kernel,
+    fork start unavailable, a build refused by a held lock, a broken agencies.yaml, params in the wrong place, no
+    form for a year, a broken form file, a legacy .doc without LibreOffice — no English word; the same build with
+    --lang en speaks English."""
     from report_kit.batch._lock import BuildLock
 
     from ._english import english
@@ -340,6 +341,10 @@ def test_errors_a_chinese_user_meets_are_chinese(chinese, tmp_path: Path) -> Non
         assert (root / "outputs" / "2024" / slug / "failed.ipynb").is_file()
 
     # refusals before any kernel runs
+    no_kernel = cli("run", "params/2024/a-ju.yaml", "--kernel", "nosuch")
+    assert no_kernel.returncode == 2 and "没有名为 'nosuch' 的 Jupyter 内核" in no_kernel.stderr, no_kernel.stderr
+    no_fork = cli("run", "params/2024/a-ju.yaml", "--kernel-start", "fork", REPORT_KIT_PORTABLE="1")
+    assert no_fork.returncode == 2 and "--kernel-start fork 不可用" in no_fork.stderr, no_fork.stderr
     with BuildLock(root / "outputs"):
         locked = cli("build")
     assert locked.returncode == 2 and "另一个 report-kit 生成任务" in locked.stderr, locked.stderr

@@ -233,6 +233,7 @@ def execute(template: Path, parameters: dict[str, Any], kernel_name: str | None 
     """Papermill run of ``template`` in a new kernel (``kernel_start``: "fork", "spawn", None for the default);
     ``engine``: further papermill engine arguments."""
     import papermill
+    from jupyter_client.kernelspec import NoSuchKernel
     from papermill.exceptions import PapermillExecutionError
 
     _register_translator()
@@ -249,6 +250,10 @@ def execute(template: Path, parameters: dict[str, Any], kernel_name: str | None 
         )
     except PapermillExecutionError as exc:
         raise _execution_error(exc, Path(parameters.get("params_path") or template)) from None
+    except NoSuchKernel as exc:  # --kernel with a name Jupyter does not know: one line, not a traceback
+        raise PipelineError(_("{path}: no Jupyter kernel named {name}; `jupyter kernelspec list` shows the installed "
+                              "ones").format(path=parameters.get("params_path") or template, name=repr(exc.name))
+                            ) from None
     except (RuntimeError, TimeoutError, OSError) as exc:
         raise PipelineError(_("{path}: notebook execution failed: {error}{death}").format(
             path=parameters.get("params_path") or template, error=_stopped_because(exc, timeout),
@@ -264,7 +269,12 @@ def _stopped_because(exc: BaseException, timeout: float | None) -> str:
         return _("Kernel died")
     if isinstance(exc, CellTimeoutError) and timeout is not None:
         return _("a cell timed out after {seconds:g} s (--timeout)").format(seconds=timeout)
-    return str(exc)
+    text = str(exc)  # jupyter_client's start-up failures are plain RuntimeErrors, told apart by their text
+    if text.startswith("Kernel didn't respond in"):
+        return _("the kernel did not start in time")
+    if text.startswith("Kernel died before replying to kernel_info"):
+        return _("the kernel died while starting")
+    return text
 
 
 def run(params_path: str | Path, outputs: str | Path = "outputs", template: Path | None = None,
