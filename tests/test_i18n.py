@@ -345,6 +345,11 @@ def test_errors_a_chinese_user_meets_are_chinese(chinese, tmp_path: Path) -> Non
     assert no_kernel.returncode == 2 and "没有名为 'nosuch' 的 Jupyter 内核" in no_kernel.stderr, no_kernel.stderr
     no_fork = cli("run", "params/2024/a-ju.yaml", "--kernel-start", "fork", REPORT_KIT_PORTABLE="1")
     assert no_fork.returncode == 2 and "--kernel-start fork 不可用" in no_fork.stderr, no_fork.stderr
+    (root / "in-the-way").write_text("a file where the outputs folder should be", "utf-8")
+    in_the_way = cli("run", "params/2024/a-ju.yaml", "--outputs", "in-the-way")
+    assert in_the_way.returncode == 2 and "已有同名的文件（不是文件夹）" in in_the_way.stderr, in_the_way.stderr
+    (root / "notes.ipynb").write_text("not a notebook", "utf-8")
+    assert "不是 JSON（第 1 行第 1 列）" in cli("diff", "notes.ipynb", "notes.ipynb").stderr
     with BuildLock(root / "outputs"):
         locked = cli("build")
     assert locked.returncode == 2 and "另一个 report-kit 生成任务" in locked.stderr, locked.stderr

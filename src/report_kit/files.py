@@ -17,7 +17,8 @@ _HINTS = {errno.ENOSPC: N_("the disk is full"), errno.EROFS: N_("the file system
           errno.EFBIG: N_("the file is larger than this process may write (a file-size limit)"),
           errno.ENOENT: N_("no such file"), errno.ENOTDIR: N_("no such file (a part of the path is not a folder)"),
           errno.EISDIR: N_("is a folder, not a file"), errno.ENAMETOOLONG: N_("the path is too long"),
-          errno.EIO: N_("input/output error (damaged disk or network drive?)")}
+          errno.EIO: N_("input/output error (damaged disk or network drive?)"),
+          errno.EEXIST: N_("a file of that name is in the way (not a folder)")}
 
 
 def os_error_hint(exc: OSError) -> str:
