@@ -23,6 +23,8 @@ ALLOWED = {
     # command names, as typed
     "new", "run", "build", "diff", "check", "rules", "findings", "import", "audit", "demo", "sheet", "region", "status",
     "approve", "publish",
+    # programs a Chinese message names by their own (Latin) names
+    "libreoffice", "word", "excel", "pidfd", "wsl",
 }
 _REMOVE = [
     re.compile(r"(?m)^(\s*[^\s:]+:\d+: )[^\s:]+(?= \(|:)"),  # the field name in `file:line: field (标签): …`
@@ -34,6 +36,9 @@ _REMOVE = [
     re.compile(r"\b[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+(?:@[\w-]+)?\b"),  # rule ids (T3-BALANCE@unverified)
     re.compile(r"\b\w*[\d_.]\w*(?:\.\w+)*\b"),    # identifiers with digits/underscores/dots, numbers, dates
     re.compile(r"\bU\+[0-9A-F]{4}\b"),
+    re.compile(r"\b[A-Z]\w*(?:Error|Exception)\b"),  # a Python exception's class name (ParamsError: …)
+    re.compile(r"\bSIG[A-Z]+\b"),              # signal names (SIGKILL)
+    re.compile(r"\bIn \[[\s\d]*\]"),            # Jupyter's label of an executed cell, as the notebook shows it
 ]
 _WORD = re.compile(r"[A-Za-z]{2,}")
 

@@ -146,7 +146,7 @@ def _audit(tmp_path: Path, *files: Path) -> subprocess.CompletedProcess[str]:
                           text=True, cwd=tmp_path)
 
 
-def test_audit_verdict_names_the_registry_mismatch_and_orders_the_sections(tmp_path: Path) -> None:
+def test_audit_verdict_names_the_registry_mismatch_and_orders_the_sections(tmp_path: Path, chinese) -> None:
     source = SHARED / "fixtures" / "reports" / "2025-shuyang-xian-renmin-zhengfu.md"
     if not source.is_file():
         pytest.skip("shared fixtures absent")
@@ -162,7 +162,7 @@ def test_audit_verdict_names_the_registry_mismatch_and_orders_the_sections(tmp_p
     assert "\n警告（" in text and "\n错误（" not in text
 
 
-def test_audit_verdict_quotes_errors_before_warnings_and_unverified(tmp_path: Path) -> None:
+def test_audit_verdict_quotes_errors_before_warnings_and_unverified(tmp_path: Path, chinese) -> None:
     source = ROOT / "tests" / "data" / "real" / "2019-shanghai-shizhengfu-bangongting" / "source.html"
     out = _audit(tmp_path, source)
     assert out.returncode == 1

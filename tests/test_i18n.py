@@ -268,3 +268,123 @@ def test_import_and_audit_of_real_reports_speak_chinese(tmp_path: Path) -> None:
     shown += [first.stdout + first.stderr, again.stdout + again.stderr, refused.stderr]
     for text in shown:
         assert english(text, ALLOWED | _DATA_WORDS) == [], text
+    assert "结论：" in shown[0] and "导入说明：" in shown[0] and "政府信息公开工作年度报告审核" in html
+
+    # the verdict lines and the audit page have English msgids: --lang en gives English there too
+    english_page = tmp_path / "audit-en.html"
+    done = _cli("--lang", "en", "audit", str(rows_lost), "--html", str(english_page), cwd=tmp_path)
+    assert "Verdict: " in done.stdout and "Import notes:" in done.stdout and "结论" not in done.stdout, done.stdout
+    page_en = english_page.read_text("utf-8")
+    assert '<html lang="en">' in page_en and "<h1>Audit of government information disclosure annual reports</h1>" \
+        in page_en and "审核" not in page_en
+
+
+# ------------------------------------------------------------- when things go wrong: the errors speak Chinese too
+
+# A copy of the real template with one extra cell after the params are loaded: b-ju meets a real report-kit error
+# inside the kernel (its params "changed" since scheduling), c-ju's kernel is killed, d-ju outlives --timeout.
+_FAILING_CELL = """import os, signal, time
+if ay.slug == "b-ju":
+    load_params(params_path, expected_sha256="0" * 64)
+if ay.slug == "c-ju":
+    os.kill(os.getpid(), signal.SIGKILL)
+if ay.slug == "d-ju":
+    time.sleep(120)
+"""
+_BROKEN_REGISTRY = ("agencies:\n  - {slug: A_b, name: 甲局, body: ministry, levl: county, first_year: x, "
+                    "deadline: '02-30'}\n  - {slug: a-ju, name: 乙局, former_names: [{name: x, until: 2020}, "
+                    "{name: y, until: 2020}], deadline: 131}\n  - {slug: a-ju, name: 丙局}\n")
+_BROKEN_FORM = "id: '2030'\nfirst_year: 2030\ntitle: '{agency}{year}年度报告'\nnotice: 某号\nsections: []\n"
+
+
+def _index_text(outputs: Path) -> str:
+    page = (outputs / "index.html").read_text("utf-8")
+    return re.sub(r"<style.*?</style>|<script.*?</script>|<[^>]+>", " ", page, flags=re.S)
+
+
+@pytest.mark.slow
+def test_errors_a_chinese_user_meets_are_chinese(chinese, tmp_path: Path) -> None:
+    """Failures in subprocesses under LANG=C.UTF-8 without REPORT_KIT_LANG: a cell raising a report-kit error, a
+    killed kernel, a cell over --timeout (the FAILED lines and the index page's 说明 column), an unknown --kernel,
+    fork start unavailable, a build refused by a held lock, a broken agencies.yaml, params in the wrong place, no
+    form for a year, a broken form file, a legacy .doc without LibreOffice — no English word; the same build with
+    --lang en speaks English."""
+    from report_kit.batch._lock import BuildLock
+
+    from ._english import english
+    from .test_batch import _template
+    from .test_gate import _write
+
+    root = tmp_path
+    for slug, name in (("a-ju", "甲局"), ("b-ju", "乙局"), ("c-ju", "丙局"), ("d-ju", "丁局")):
+        _write(root, slug, name)
+    template = _template(root, _FAILING_CELL)
+    base = {k: v for k, v in os.environ.items() if k != i18n.ENV}
+
+    def cli(*args: str, cwd: Path = root, **env: str) -> subprocess.CompletedProcess[str]:
+        done = subprocess.run([sys.executable, "-m", "report_kit", *args], cwd=cwd, capture_output=True, text=True,
+                              timeout=400, env={**base, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", **env})
+        assert "Traceback" not in done.stderr, done.stderr
+        if "--lang" not in args:
+            seen = english(done.stdout + done.stderr)
+            assert seen == [], f"{args}: {seen}\n{done.stdout}\n{done.stderr}"
+        return done
+
+    build = ("build", "--template", str(template), "--timeout", "8", "--jobs", "2")
+    done = cli(*build)
+    assert done.returncode == 1 and "生成 1 份，未变化 0 份，失败 3 份" in done.stdout, done.stdout + done.stderr
+    err = done.stderr
+    assert "模板笔记本出错（单元格 In [" in err and "ParamsError" in err and "安排本次运行后文件又被修改过" in err, err
+    assert "内核意外退出（内核被 SIGKILL 信号终止）" in err, err
+    assert "单元格运行超过 8 秒仍未完成（--timeout）" in err, err
+    index = _index_text(root / "outputs")
+    assert "内核意外退出" in index and "安排本次运行后文件又被修改过" in index and "单元格运行超过 8 秒" in index, index
+    assert english(index) == [], english(index)
+    for slug in ("b-ju", "c-ju", "d-ju"):
+        assert (root / "outputs" / "2024" / slug / "failed.ipynb").is_file()
+
+    # refusals before any kernel runs
+    no_kernel = cli("run", "params/2024/a-ju.yaml", "--kernel", "nosuch")
+    assert no_kernel.returncode == 2 and "没有名为 'nosuch' 的 Jupyter 内核" in no_kernel.stderr, no_kernel.stderr
+    no_fork = cli("run", "params/2024/a-ju.yaml", "--kernel-start", "fork", REPORT_KIT_PORTABLE="1")
+    assert no_fork.returncode == 2 and "--kernel-start fork 不可用" in no_fork.stderr, no_fork.stderr
+    (root / "in-the-way").write_text("a file where the outputs folder should be", "utf-8")
+    in_the_way = cli("run", "params/2024/a-ju.yaml", "--outputs", "in-the-way")
+    assert in_the_way.returncode == 2 and "已有同名的文件（不是文件夹）" in in_the_way.stderr, in_the_way.stderr
+    (root / "notes.ipynb").write_text("not a notebook", "utf-8")
+    assert "不是 JSON（第 1 行第 1 列）" in cli("diff", "notes.ipynb", "notes.ipynb").stderr
+    with BuildLock(root / "outputs"):
+        locked = cli("build")
+    assert locked.returncode == 2 and "另一个 report-kit 生成任务" in locked.stderr, locked.stderr
+    moved = root / "params" / "2023" / "a-ju.yaml"  # says 2024 in the 2023 folder
+    moved.parent.mkdir()
+    moved.write_text((root / "params" / "2024" / "a-ju.yaml").read_text("utf-8"), "utf-8")
+    wrong = cli("check", "params")
+    assert wrong.returncode != 0 and "文件位于 2023 文件夹，但写的年度是 2024" in wrong.stdout + wrong.stderr
+    moved.unlink()
+    (root / "params" / "agencies.yaml").write_text(_BROKEN_REGISTRY, "utf-8")
+    registry = cli("build")
+    shown = registry.stdout + registry.stderr
+    assert registry.returncode != 0 and "不是每年都有的日期" in shown and "两个曾用名的使用至年度相同" in shown, shown
+    assert "只能由小写字母、数字和单个连字符组成" in shown and "未知的键" in shown, shown
+    (root / "params" / "agencies.yaml").unlink()
+    assert "没有适用于 2005 年度报告的官方表式" in cli("new", "--agency", "戊局", "--slug", "e-ju", "--year",
+                                                      "2005").stderr
+    forms = root / "forms"
+    forms.mkdir()
+    (forms / "2030.yaml").write_text(_BROKEN_FORM, "utf-8")
+    no_forms = cli("check", "params", REPORT_KIT_FORMATS=str(root / "nothing"))
+    assert "不是文件夹" in no_forms.stdout + no_forms.stderr, no_forms.stdout
+    broken_form = cli("check", "params", REPORT_KIT_FORMATS=str(forms))
+    assert "必须且只能出现在一个部分中" in broken_form.stdout + broken_form.stderr, broken_form.stderr
+    legacy = root / "old.doc"
+    legacy.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512))
+    no_office = cli("import", str(legacy), "--out", "imported", PATH=str(Path(sys.executable).parent))
+    assert "未安装 LibreOffice" in no_office.stdout + no_office.stderr, no_office.stdout + no_office.stderr
+
+    # the same failures in English on request
+    english_build = cli("--lang", "en", *build)
+    err = english_build.stderr
+    assert "the template notebook failed at cell In [" in err and "the file changed after this run" in err, err
+    assert "Kernel died (the kernel was killed by SIGKILL)" in err and "a cell timed out after 8 s" in err, err
+    assert "Kernel died" in _index_text(root / "outputs")

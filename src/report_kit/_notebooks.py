@@ -34,7 +34,13 @@ def notebook_json(path: Path, *, follow_links: bool = True) -> dict[str, Any]:
     except RecursionError:
         message = _("{path}: not a readable notebook: JSON nested far too deeply").format(path=path)
         raise BuildReadError(message) from None
-    except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError
+    except json.JSONDecodeError as exc:  # the decoder's own words are English: say where, in the user's language
+        why = _("not JSON (line {line}, column {column})").format(line=exc.lineno, column=exc.colno)
+        raise BuildReadError(_("{path}: not a readable notebook: {why}").format(path=path, why=why)) from None
+    except UnicodeDecodeError:
+        why = _("not UTF-8 text")
+        raise BuildReadError(_("{path}: not a readable notebook: {why}").format(path=path, why=why)) from None
+    except ValueError as exc:
         raise BuildReadError(_("{path}: not a readable notebook: {why}").format(path=path, why=exc)) from None
     if not isinstance(data, dict):
         raise BuildReadError(_("{path}: not a readable notebook: the JSON is a {kind}, not an object").format(

@@ -19,6 +19,8 @@ import os
 import secrets
 import time
 
+from report_kit.i18n import _
+
 _NEW = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
 UNWRITTEN_GRACE = 5.0  # seconds an owner may take between creating the file and writing its pid into it
 
@@ -56,7 +58,7 @@ def _read(name: str, dir_fd: int | None) -> bytes | None:
 def holder(name: str, dir_fd: int | None = None) -> str:
     """The pid written in the lock file (for messages), or "unknown"."""
     data = _read(name, dir_fd) or b""
-    return data.split(maxsplit=1)[0].decode(errors="replace") if data.split() else "unknown"
+    return data.split(maxsplit=1)[0].decode(errors="replace") if data.split() else _("unknown")
 
 
 def _stale(data: bytes, mtime: float) -> bool:
@@ -87,7 +89,7 @@ def _break(name: str, dir_fd: int | None, seen: bytes) -> None:
 
 def try_acquire(name: str, dir_fd: int | None = None) -> bool:
     """Create the lock file ``name`` (relative to ``dir_fd``); False while a live owner holds it."""
-    for _ in range(3):
+    for _attempt in range(3):
         try:
             fd = os.open(name, _NEW, 0o644, dir_fd=dir_fd)
         except FileExistsError:

@@ -40,8 +40,13 @@ def _kind(mode: int) -> str | None:
 def _reason(exc: OSError, follow_links: bool) -> str:
     if exc.errno == errno.ELOOP and not follow_links:
         return _("is a symbolic link; a link is not followed here (give the file it points to)")
+    return _("cannot read: {why}").format(why=why_unreadable(exc))
+
+
+def why_unreadable(exc: OSError) -> str:
+    """Why a read failed, in the user's language where report-kit knows the error (else the system's words)."""
     why = _WHY.get(exc.errno or 0)
-    return _("cannot read: {why}").format(why=_(why) if why else exc.strerror or str(exc))
+    return _(why) if why else exc.strerror or str(exc)
 
 
 def read_limited(path: str | os.PathLike[str], limit: int, *, what: str = "", follow_links: bool = True) -> bytes:

@@ -23,14 +23,16 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from report_kit._readers import why_unreadable
 from report_kit.errors import SourceDocumentError
+from report_kit.i18n import N_, _
 
 __all__ = ["LEGACY", "ConverterMissingError", "LegacyFormatError", "converted", "find_soffice"]
 
 # old suffix -> the format it is read as, with LibreOffice's export filter for it
 LEGACY = {".doc": ".docx", ".wps": ".docx", ".xls": ".xlsx"}
 _FILTERS = {".docx": "docx:MS Word 2007 XML", ".xlsx": "xlsx:Calc MS Excel 2007 XML"}
-_APP = {".docx": "Word or WPS", ".xlsx": "Excel or WPS"}
+_APP = {".docx": N_("Word or WPS"), ".xlsx": N_("Excel or WPS")}
 OPT = Path("/opt")  # where LibreOffice's own packages install (libreofficeX.Y/program/soffice)
 TIMEOUT = 120.0  # a report converts in a few seconds; the first start of a fresh profile takes longest
 
@@ -55,7 +57,7 @@ def find_soffice() -> str | None:
 
 
 def _save_as(modern: str) -> str:
-    return f"open it in {_APP[modern]} and save it as {modern} (另存为 {modern})"
+    return _("open it in {app} and save it as {suffix} (另存为 {suffix})").format(app=_(_APP[modern]), suffix=modern)
 
 
 @contextlib.contextmanager
@@ -70,20 +72,23 @@ def converted(path: Path, *, max_bytes: int, timeout: float = TIMEOUT) -> Iterat
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise SourceDocumentError(f"{path}: cannot read: {exc.strerror}") from None
+        raise SourceDocumentError(_("{path}: cannot read: {error}").format(path=path, error=why_unreadable(exc))
+                                  ) from None
     if size > max_bytes:
-        raise SourceDocumentError(f"{path}: {size:,} bytes, over the {max_bytes:,}-byte limit; is this the right "
-                                  "file?")
+        raise SourceDocumentError(_("{path}: {size:,} bytes, over the {limit:,}-byte limit; is this the right "
+                                    "file?").format(path=path, size=size, limit=max_bytes))
     soffice = find_soffice()
     if soffice is None:
-        raise ConverterMissingError(f"{path}: {path.suffix} files are read through LibreOffice, which is not "
-                                    f"installed; {_save_as(modern)}, or install LibreOffice")
+        raise ConverterMissingError(_("{path}: {suffix} files are read through LibreOffice, which is not "
+                                      "installed; {advice}, or install LibreOffice").format(
+            path=path, suffix=path.suffix, advice=_save_as(modern)))
     with tempfile.TemporaryDirectory(prefix="rk-convert-") as tmp:
         result = _run(soffice, path, Path(tmp), modern, max_bytes, timeout)
         try:
             yield result
         except SourceDocumentError as exc:  # the reader saw only the temporary copy: name the user's file
-            exc.args = (str(exc).replace(str(result), f"{path} (converted to {modern} by LibreOffice)"),)
+            exc.args = (str(exc).replace(str(result), _("{path} (converted to {suffix} by LibreOffice)").format(
+                path=path, suffix=modern)),)
             raise
 
 
@@ -93,7 +98,8 @@ def _run(soffice: str, path: Path, tmp: Path, modern: str, max_bytes: int, timeo
     try:
         shutil.copyfile(path, source)
     except OSError as exc:
-        raise SourceDocumentError(f"{path}: cannot read: {exc.strerror}") from None
+        raise SourceDocumentError(_("{path}: cannot read: {error}").format(path=path, error=why_unreadable(exc))
+                                  ) from None
     out = tmp / "out"
     cmd = [soffice, f"-env:UserInstallation={(tmp / 'profile').as_uri()}", "--headless", "--invisible",
            "--nologo", "--norestore", "--nodefault", "--nolockcheck",
@@ -107,25 +113,27 @@ def _run(soffice: str, path: Path, tmp: Path, modern: str, max_bytes: int, timeo
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                 text=True, errors="replace", env=env, start_new_session=posix)
     except OSError as exc:
-        raise LegacyFormatError(f"{path}: LibreOffice ({soffice}) could not be started: {exc.strerror}; "
-                                f"{_save_as(modern)}") from None
+        raise LegacyFormatError(_("{path}: LibreOffice ({program}) could not be started: {error}; {advice}").format(
+            path=path, program=soffice, error=why_unreadable(exc), advice=_save_as(modern))) from None
     try:
-        output, _ = proc.communicate(timeout=timeout)
+        output, _err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         _kill(proc, posix)
         proc.communicate()
-        raise LegacyFormatError(f"{path}: LibreOffice did not convert it within {timeout:g} s (password-protected "
-                                f"or damaged?); {_save_as(modern)}") from None
+        raise LegacyFormatError(_("{path}: LibreOffice did not convert it within {seconds:g} s (password-protected "
+                                  "or damaged?); {advice}").format(path=path, seconds=timeout,
+                                                                   advice=_save_as(modern))) from None
     finally:
         _kill(proc, posix)  # soffice.bin can outlive the launcher script: leave nothing of its session behind
     result = out / f"source{modern}"
     if not result.is_file():
-        last = next((ln.strip() for ln in reversed(output.splitlines()) if ln.strip()), "no output")
-        raise LegacyFormatError(f"{path}: LibreOffice could not read it as a {path.suffix} file ({last}); "
-                                f"{_save_as(modern)}")
+        last = next((ln.strip() for ln in reversed(output.splitlines()) if ln.strip()), _("no output"))
+        raise LegacyFormatError(_("{path}: LibreOffice could not read it as a {suffix} file ({output}); "
+                                  "{advice}").format(path=path, suffix=path.suffix, output=last,
+                                                     advice=_save_as(modern)))
     if result.stat().st_size > max_bytes:
-        raise LegacyFormatError(f"{path}: converted to {result.stat().st_size:,} bytes, over the {max_bytes:,}-byte "
-                                "limit; is this the right file?")
+        raise LegacyFormatError(_("{path}: converted to {size:,} bytes, over the {limit:,}-byte limit; is this the "
+                                  "right file?").format(path=path, size=result.stat().st_size, limit=max_bytes))
     return result
 
 

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal, Protocol
 
+from report_kit.i18n import _
+
 ARTICLE_49 = "《政府信息公开条例》第四十九条"
 # 县级以上: national, provincial, prefecture and county levels; 县级以上地方: the same without the national level.
 DEPARTMENT_LEVELS = ("national", "provincial", "prefecture", "county")
@@ -38,12 +40,13 @@ class MonthDay:
     def parse(cls, text: str) -> MonthDay:
         m = _MONTH_DAY.match(text.strip()) if isinstance(text, str) else None
         if not m:
-            raise ValueError(f"must be a month and day of the following year written MM-DD, e.g. 01-31; got {text!r}")
+            raise ValueError(_("must be a month and day of the following year written MM-DD, e.g. 01-31; got "
+                               "{value}").format(value=repr(text)))
         month, day = int(m.group(1)), int(m.group(2))
         try:
             date(2023, month, day)  # a year without 29 February: the rule must exist every year
         except ValueError:
-            raise ValueError(f"{text!r} is not a day that exists every year") from None
+            raise ValueError(_("{value} is not a day that exists every year").format(value=repr(text))) from None
         return cls(month, day)
 
     def after(self, year: int) -> date:

@@ -9,15 +9,22 @@ import tempfile
 from pathlib import Path
 
 from report_kit.errors import OutputWriteError
+from report_kit.i18n import N_, _
 
-_HINTS = {errno.ENOSPC: "the disk is full", errno.EROFS: "the file system is read-only",
-          errno.EACCES: "permission denied", errno.EPERM: "permission denied", errno.EDQUOT: "disk quota exceeded",
-          errno.EFBIG: "the file is larger than this process may write (a file-size limit)"}
+_HINTS = {errno.ENOSPC: N_("the disk is full"), errno.EROFS: N_("the file system is read-only"),
+          errno.EACCES: N_("permission denied"), errno.EPERM: N_("permission denied"),
+          errno.EDQUOT: N_("disk quota exceeded"),
+          errno.EFBIG: N_("the file is larger than this process may write (a file-size limit)"),
+          errno.ENOENT: N_("no such file"), errno.ENOTDIR: N_("no such file (a part of the path is not a folder)"),
+          errno.EISDIR: N_("is a folder, not a file"), errno.ENAMETOOLONG: N_("the path is too long"),
+          errno.EIO: N_("input/output error (damaged disk or network drive?)"),
+          errno.EEXIST: N_("a file of that name is in the way (not a folder)")}
 
 
 def os_error_hint(exc: OSError) -> str:
     """A short reason for a failed write, in the words an office understands."""
-    return _HINTS.get(exc.errno or 0, exc.strerror or str(exc))
+    hint = _HINTS.get(exc.errno or 0)
+    return _(hint) if hint else exc.strerror or str(exc)
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -29,7 +36,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         _write(path, data)
     except OSError as exc:
         why = os_error_hint(exc)
-        raise OutputWriteError(f"cannot write {path}: {why}; the previous version is unchanged") from None
+        raise OutputWriteError(_("cannot write {path}: {why}; the previous version is unchanged").format(
+            path=path, why=why)) from None
 
 
 def _write(path: Path, data: bytes) -> None:

@@ -17,7 +17,9 @@ from pathlib import Path
 
 from report_kit import discovery
 from report_kit import params as params_io
+from report_kit._readers import why_unreadable
 from report_kit.errors import IdentityError, ParamsError, Problem, ReportKitError
+from report_kit.i18n import _
 from report_kit.model import AgencyYear
 from report_kit.registry import Agency
 
@@ -52,12 +54,13 @@ def place_problems(path: Path, ay: AgencyYear) -> list[Problem]:
         return problems
     if ay.year != folder_year:
         problems.append(Problem(str(path), _line(path, "year"), "year", params_io.META_LABELS["year"],
-                                f"the file is in the {folder_year} folder but says year {ay.year}; "
-                                f"move it to {path.parent.parent / str(ay.year)}/ or correct the year"))
+                                _("the file is in the {folder} folder but says year {year}; move it to {target}/ or "
+                                  "correct the year").format(folder=folder_year, year=ay.year,
+                                                             target=path.parent.parent / str(ay.year))))
     if ay.slug != path.stem:
         problems.append(Problem(str(path), _line(path, "slug"), "slug", params_io.META_LABELS["slug"],
-                                f"the file is named {path.name} but says slug {ay.slug!r}; "
-                                f"rename it to {ay.slug}.yaml or correct the slug"))
+                                _("the file is named {name} but says slug {slug}; rename it to {target} or correct "
+                                  "the slug").format(name=path.name, slug=repr(ay.slug), target=f"{ay.slug}.yaml")))
     return problems
 
 
@@ -71,8 +74,10 @@ def name_problem(path: Path, ay: AgencyYear, registry: Mapping[str, Agency], reg
     if ay.agency == expected:
         return None
     return Problem(str(path), _line(path, "agency"), "agency", params_io.META_LABELS["agency"],
-                   f"{ay.agency!r} is not the name {registry_file} gives {ay.slug!r} for {ay.year}, {expected!r}; "
-                   "correct one of them (a renamed agency keeps its old name in former_names)")
+                   _("{agency} is not the name {registry} gives {slug} for {year}, {expected}; correct one of them "
+                     "(a renamed agency keeps its old name in former_names)").format(
+                       agency=repr(ay.agency), registry=registry_file, slug=repr(ay.slug), year=ay.year,
+                       expected=repr(expected)))
 
 
 def check(path: Path, ay: AgencyYear, registry: Mapping[str, Agency] | None = None,
@@ -81,7 +86,8 @@ def check(path: Path, ay: AgencyYear, registry: Mapping[str, Agency] | None = No
     problems = place_problems(path, ay)
     if registry is not None and ay.slug not in registry:
         problems.append(Problem(str(path), _line(path, "slug"), "slug", params_io.META_LABELS["slug"],
-                                f"{ay.slug!r} is not in the agency registry {registry_file}; add it there"))
+                                _("{slug} is not in the agency registry {registry}; add it there").format(
+                                    slug=repr(ay.slug), registry=registry_file)))
     elif registry is not None and (p := name_problem(path, ay, registry, registry_file)):
         problems.append(p)
     if problems:
@@ -108,7 +114,7 @@ def scan(paths: Sequence[Path], registry: Mapping[str, Agency] | None = None,
             entries.append(Entry(path, None, exc))
             continue
         except OSError as exc:  # unreadable, vanished, a folder named x.yaml: this file fails, not the batch
-            problem = Problem(str(path), None, "", None, f"cannot read: {exc.strerror or exc}")
+            problem = Problem(str(path), None, "", None, _("cannot read: {error}").format(error=why_unreadable(exc)))
             entries.append(Entry(path, None, ParamsError(path, [problem])))
             continue
         try:
@@ -130,8 +136,9 @@ def scan(paths: Sequence[Path], registry: Mapping[str, Agency] | None = None,
             others = ", ".join(str(entries[j].path) for j in idx if j != i)
             dup = Problem(str(e.path), None, "year/slug", f"{params_io.META_LABELS['year']}/"
                           f"{params_io.META_LABELS['slug']}",
-                          f"{others} also claims {year}/{slug}; an agency-year has one params file: "
-                          "remove or correct the wrong one (both are refused until then)")
+                          _("{others} also claims {year}/{slug}; an agency-year has one params file: remove or "
+                            "correct the wrong one (both are refused until then)").format(others=others, year=year,
+                                                                                          slug=slug))
             before = e.error.problems if isinstance(e.error, ParamsError) else []
             entries[i] = Entry(e.path, e.ay, IdentityError(e.path, [*before, dup]))
     return entries

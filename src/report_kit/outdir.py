@@ -30,6 +30,7 @@ from pathlib import Path
 from report_kit import _pidlock, platform
 from report_kit.errors import OutputPathError, OutputWriteError, ReportKitError
 from report_kit.files import os_error_hint
+from report_kit.i18n import N_, _
 from report_kit.model import SLUG_RE
 
 # getattr: importable everywhere; where these flags are missing, OutputRoot refuses (platform.require_dir_fds)
@@ -39,8 +40,9 @@ _NEW = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC
 PORTABLE_LOCK = ".pid.lock"  # the portable lock of x.lock is x.pid.lock (a flock file is never removed)
 _SIDE = re.compile(r"\.(?P<slug>[a-z0-9-]+)\.(?P<kind>stage|old)-[a-z0-9]{8}")
 _TEMP = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")  # write_atomic's names and files.atomic_write's
-_LINK = ("{where} is a symbolic link or not a folder: report-kit writes nothing outside {root} and follows no "
-         "link below it; replace it with a real folder")
+_LINK = N_("{where} is a symbolic link or not a folder: report-kit writes nothing outside {root} and follows no "
+           "link below it; replace it with a real folder")
+_READ_ONLY_KEPT = N_("cannot write {path}: the folder is read-only; the previous outputs are unchanged")
 MAX_READ = 64 * 1024 * 1024  # what report-kit reads back from its own outputs (a notebook, a stamp)
 LOCK_WAIT = 60.0  # seconds a writer waits for another one's agency lock
 
@@ -56,11 +58,12 @@ def _umask() -> int:
 
 
 def _suffix() -> str:
-    return "".join(secrets.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(8))
+    return "".join(secrets.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _i in range(8))
 
 
 def _write_error(where: Path, exc: OSError) -> OutputWriteError:
-    return OutputWriteError(f"cannot write {where}: {os_error_hint(exc)}; the previous outputs are unchanged")
+    return OutputWriteError(_("cannot write {path}: {why}; the previous outputs are unchanged").format(
+        path=where, why=os_error_hint(exc)))
 
 
 # ------------------------------------------------------------------------------------------ renameat2
@@ -108,13 +111,15 @@ def open_lock_file(dir_fd: int, name: str, where: Path) -> int:
         fd = os.open(name, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644, dir_fd=dir_fd)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            raise OutputPathError(f"{where} is a symbolic link; remove it (report-kit never writes through a link)"
-                                  ) from None
-        raise OutputWriteError(f"cannot open the lock file {where}: {os_error_hint(exc)}") from None
+            raise OutputPathError(_("{path} is a symbolic link; remove it (report-kit never writes through a "
+                                    "link)").format(path=where)) from None
+        raise OutputWriteError(_("cannot open the lock file {path}: {why}").format(
+            path=where, why=os_error_hint(exc))) from None
     st = os.fstat(fd)
     if not stat.S_ISREG(st.st_mode) or st.st_nlink != 1:
         os.close(fd)
-        raise OutputPathError(f"{where} is not a plain file of its own (a link to another file?); remove it")
+        raise OutputPathError(_("{path} is not a plain file of its own (a link to another file?); remove it").format(
+            path=where))
     return fd
 
 
@@ -152,7 +157,8 @@ def hold(dir_fd: int, name: str, where: Path, wait: float) -> Iterator[bool]:
     try:
         got = _pidlock.acquire(name, dir_fd, wait)
     except OSError as exc:
-        raise OutputWriteError(f"cannot use the lock file {where.parent / name}: {os_error_hint(exc)}") from None
+        raise OutputWriteError(_("cannot use the lock file {path}: {why}").format(
+            path=where.parent / name, why=os_error_hint(exc))) from None
     try:
         yield got
     finally:
@@ -167,14 +173,15 @@ class OutputRoot:
     """``outputs/``, resolved and opened once; every path below it is reached relative to that descriptor."""
 
     def __init__(self, path: str | Path, create: bool = True) -> None:
-        platform.require_dir_fds("writing or reading the outputs folder")
+        platform.require_dir_fds(N_("writing or reading the outputs folder"))
         self.path = Path(path).resolve()
         try:
             if create:
                 self.path.mkdir(parents=True, exist_ok=True)
             self.fd = os.open(self.path, os.O_RDONLY | os.O_DIRECTORY | _CLOEXEC)
         except OSError as exc:
-            raise OutputWriteError(f"cannot use {self.path} as the outputs folder: {os_error_hint(exc)}") from None
+            raise OutputWriteError(_("cannot use {path} as the outputs folder: {why}").format(
+                path=self.path, why=os_error_hint(exc))) from None
 
     def close(self) -> None:
         if self.fd >= 0:
@@ -196,11 +203,12 @@ class OutputRoot:
         """``<root>/<year>/<slug>`` without opening anything: a bad slug or a link on the way is refused."""
         root = Path(outputs).resolve()
         if not SLUG_RE.fullmatch(slug):
-            raise OutputPathError(f"slug {slug!r} is not a folder name: its output folder would be outside {root}")
+            raise OutputPathError(_("slug {slug} is not a folder name: its output folder would be outside "
+                                    "{root}").format(slug=repr(slug), root=root))
         target = root / str(year) / slug
         for p in (target.parent, target):
             if p.is_symlink():
-                raise OutputPathError(_LINK.format(where=p, root=root))
+                raise OutputPathError(_(_LINK).format(where=p, root=root))
         return target
 
     # folders --------------------------------------------------------------------------------------
@@ -213,7 +221,8 @@ class OutputRoot:
             for part in parts:
                 where = where / part
                 if part in ("", ".", "..") or "/" in part:
-                    raise OutputPathError(f"{self.path / Path(*parts)}: {part!r} is not a folder name")
+                    raise OutputPathError(_("{path}: {part} is not a folder name").format(
+                        path=self.path / Path(*parts), part=repr(part)))
                 try:
                     nxt = os.open(part, _DIR, dir_fd=fd)
                 except FileNotFoundError:
@@ -229,7 +238,7 @@ class OutputRoot:
         except OSError as exc:
             os.close(fd)
             if exc.errno in (errno.ELOOP, errno.ENOTDIR):
-                raise OutputPathError(_LINK.format(where=where, root=self.path)) from None
+                raise OutputPathError(_(_LINK).format(where=where, root=self.path)) from None
             raise _write_error(where, exc) from None
 
     def years(self) -> list[int]:
@@ -340,7 +349,8 @@ class Slot:
 
     def __init__(self, root: OutputRoot, year: int, slug: str) -> None:
         if not SLUG_RE.fullmatch(slug):
-            raise OutputPathError(f"{slug!r} is not a valid folder name for outputs/{year}/")
+            raise OutputPathError(_("{slug} is not a valid folder name for {folder}").format(
+                slug=repr(slug), folder=f"outputs/{year}/"))
         self.root, self.year, self.slug = root, year, slug
         self.path = root.path / str(year) / slug
 
@@ -356,7 +366,7 @@ class Slot:
             return None
         except OSError as exc:
             if exc.errno in (errno.ELOOP, errno.ENOTDIR):
-                raise OutputPathError(_LINK.format(where=self.path, root=self.root.path)) from None
+                raise OutputPathError(_(_LINK).format(where=self.path, root=self.root.path)) from None
             raise _write_error(self.path, exc) from None
         finally:
             os.close(year_fd)
@@ -396,8 +406,8 @@ class Slot:
         try:
             with hold(year_fd, f".{self.slug}.lock", self.path.parent / f".{self.slug}.lock", wait) as got:
                 if not got:
-                    raise AgencyLockedError(f"another report-kit process is writing {self.path}; "
-                                            "try again when it has finished")
+                    raise AgencyLockedError(_("another report-kit process is writing {path}; try again when it "
+                                              "has finished").format(path=self.path))
                 _recover(year_fd, self.slug)
                 yield year_fd
         finally:
@@ -407,10 +417,9 @@ class Slot:
         """Fail now, before a kernel runs, when the set could not be written (read-only folder or file system)."""
         with self.lock() as year_fd:
             if self._live_kind(year_fd) == "readonly":
-                raise OutputWriteError(f"cannot write {self.path}: the folder is read-only; the previous outputs "
-                                       "are unchanged")
+                raise OutputWriteError(_(_READ_ONLY_KEPT).format(path=self.path))
             if not os.access(".", os.W_OK, dir_fd=year_fd):
-                raise OutputWriteError(f"cannot write {self.path.parent}: the folder is read-only")
+                raise OutputWriteError(_("cannot write {path}: the folder is read-only").format(path=self.path.parent))
 
     # writing (hold lock() around these) ---------------------------------------------------------------
 
@@ -418,8 +427,7 @@ class Slot:
         """Make ``files`` the folder's complete content in one step; on any failure the old set stays."""
         live = self._live_kind(year_fd)
         if live == "readonly":
-            raise OutputWriteError(f"cannot write {self.path}: the folder is read-only; the previous outputs "
-                                   "are unchanged")
+            raise OutputWriteError(_(_READ_ONLY_KEPT).format(path=self.path))
         stage = f".{self.slug}.stage-{_suffix()}"
         try:
             os.mkdir(stage, 0o777, dir_fd=year_fd)
@@ -467,7 +475,7 @@ class Slot:
         except FileNotFoundError:
             return None
         if not stat.S_ISDIR(st.st_mode):
-            raise OutputPathError(_LINK.format(where=self.path, root=self.root.path))
+            raise OutputPathError(_(_LINK).format(where=self.path, root=self.root.path))
         if not os.access(self.slug, os.W_OK, dir_fd=year_fd, follow_symlinks=False):
             return "readonly"
         return "dir"
@@ -475,7 +483,7 @@ class Slot:
     def add(self, year_fd: int, files: Mapping[str, bytes]) -> None:
         """Write ``files`` into the live folder (creating it), each atomically, leaving the other files as they are."""
         if self._live_kind(year_fd) == "readonly":
-            raise OutputWriteError(f"cannot write {self.path}: the folder is read-only")
+            raise OutputWriteError(_("cannot write {path}: the folder is read-only").format(path=self.path))
         try:
             with contextlib.suppress(FileExistsError):
                 os.mkdir(self.slug, 0o777, dir_fd=year_fd)
@@ -508,7 +516,8 @@ class Slot:
         try:
             os.rename(self.slug, old, src_dir_fd=year_fd, dst_dir_fd=year_fd)
         except OSError as exc:
-            raise OutputWriteError(f"cannot remove {self.path}: {os_error_hint(exc)}") from None
+            raise OutputWriteError(_("cannot remove {path}: {why}").format(path=self.path, why=os_error_hint(exc))
+                                   ) from None
         _remove_tree(year_fd, old)
 
 

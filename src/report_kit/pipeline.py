@@ -10,6 +10,7 @@ partly executed notebook as ``failed.ipynb`` beside the previous set, which stay
 from __future__ import annotations
 
 import json
+import logging
 import math
 import sys
 import threading
@@ -181,17 +182,23 @@ def lift_record(nb: nbformat.NotebookNode) -> dict[str, Any]:
                     record = json.loads(record)
                 nb.metadata["report_kit"] = record
                 return record
-    raise PipelineError("the template notebook did not emit its run record (report_kit.notebook.record)")
+    raise PipelineError(_("the template notebook did not emit its run record (report_kit.notebook.record)"))
 
 
 def _execution_error(exc: Exception, params_path: Path) -> NotebookExecutionError:
     cell = getattr(exc, "exec_count", None)
     ename, evalue = getattr(exc, "ename", type(exc).__name__), getattr(exc, "evalue", str(exc))
-    where = f"cell In [{cell}]" if cell else "a cell"
-    err = NotebookExecutionError(f"{params_path}: the template notebook failed at {where}: {ename}: {evalue}")
+    where = _("cell In [{cell}]").format(cell=cell) if cell else _("a cell")
+    err = NotebookExecutionError(_("{path}: the template notebook failed at {where}: {error}: {detail}").format(
+        path=params_path, where=where, error=ename, detail=evalue))
     err.cell = cell
     return err
 
+
+# papermill hands nbclient its logger, which Python's last-resort handler prints to stderr: nbclient's English lines
+# ("Kernel died while waiting for execute reply.") say what the PipelineError then says in the user's language.
+# A NullHandler keeps them off the terminal; a maintainer who configures logging still gets them.
+logging.getLogger("papermill").addHandler(logging.NullHandler())
 
 # The notebook papermill is executing, kept per thread so a failed run can still save what it ran (failed.ipynb).
 _running = threading.local()
@@ -226,6 +233,7 @@ def execute(template: Path, parameters: dict[str, Any], kernel_name: str | None 
     """Papermill run of ``template`` in a new kernel (``kernel_start``: "fork", "spawn", None for the default);
     ``engine``: further papermill engine arguments."""
     import papermill
+    from jupyter_client.kernelspec import NoSuchKernel
     from papermill.exceptions import PapermillExecutionError
 
     _register_translator()
@@ -242,9 +250,31 @@ def execute(template: Path, parameters: dict[str, Any], kernel_name: str | None 
         )
     except PapermillExecutionError as exc:
         raise _execution_error(exc, Path(parameters.get("params_path") or template)) from None
+    except NoSuchKernel as exc:  # --kernel with a name Jupyter does not know: one line, not a traceback
+        raise PipelineError(_("{path}: no Jupyter kernel named {name}; `jupyter kernelspec list` shows the installed "
+                              "ones").format(path=parameters.get("params_path") or template, name=repr(exc.name))
+                            ) from None
     except (RuntimeError, TimeoutError, OSError) as exc:
-        raise PipelineError(f"{parameters.get('params_path') or template}: notebook execution failed: {exc}"
-                            f"{kernels.death_note()}") from None
+        raise PipelineError(_("{path}: notebook execution failed: {error}{death}").format(
+            path=parameters.get("params_path") or template, error=_stopped_because(exc, timeout),
+            death=kernels.death_note())) from None
+
+
+def _stopped_because(exc: BaseException, timeout: float | None) -> str:
+    """Why execution stopped, in the user's language for the cases report-kit knows (a dead kernel, a cell over
+    --timeout); anything else is the library's own text."""
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+    if isinstance(exc, DeadKernelError):
+        return _("Kernel died")
+    if isinstance(exc, CellTimeoutError) and timeout is not None:
+        return _("a cell timed out after {seconds:g} s (--timeout)").format(seconds=timeout)
+    text = str(exc)  # jupyter_client's start-up failures are plain RuntimeErrors, told apart by their text
+    if text.startswith("Kernel didn't respond in"):
+        return _("the kernel did not start in time")
+    if text.startswith("Kernel died before replying to kernel_info"):
+        return _("the kernel died while starting")
+    return text
 
 
 def run(params_path: str | Path, outputs: str | Path = "outputs", template: Path | None = None,
@@ -262,7 +292,7 @@ def run(params_path: str | Path, outputs: str | Path = "outputs", template: Path
 def build(plan: Plan, timeout: float | None = 600, kernel_start: str | None = None) -> RunResult:
     """Execute the plan's notebook and write its set; on failure keep failed.ipynb and the previous set."""
     if timeout is not None and not (math.isfinite(timeout) and timeout > 0):
-        raise PipelineError(f"timeout must be a positive number of seconds, got {timeout!r}")
+        raise PipelineError(_("timeout must be a positive number of seconds, got {value}").format(value=repr(timeout)))
     plan.slot.check_writable()  # a read-only folder fails here, not after a kernel has run
     try:
         nb = execute(plan.template, plan.parameters, plan.kernel, timeout, kernel_start)
@@ -303,7 +333,8 @@ def keep_failure(plan: Plan, exc: ReportKitError) -> None:
         with plan.slot.lock() as year_fd:
             plan.slot.add(year_fd, {export.FAILED: data})
     except (ReportKitError, ValueError) as keep_exc:  # the failure itself is what the caller reports
-        print(f"warning: {plan.slot.path / export.FAILED} not written: {keep_exc}", file=sys.stderr)
+        print(_("warning: {path} not written: {error}").format(path=plan.slot.path / export.FAILED, error=keep_exc),
+              file=sys.stderr)
 
 
 def _last_started_cell(nb: nbformat.NotebookNode) -> int | None:

@@ -97,9 +97,12 @@ def has_dir_fds() -> bool:
 
 def require_dir_fds(what: str) -> None:
     if not has_dir_fds():
-        raise UnavailableError(
-            f"{what} needs descriptor-relative file operations (O_DIRECTORY, O_NOFOLLOW, dir_fd), which "
-            f"{sys.platform} lacks; run report-kit on Linux (on Windows: inside WSL2)")
+        from report_kit.i18n import _
+
+        raise UnavailableError(_(
+            "{what} needs descriptor-relative file operations (O_DIRECTORY, O_NOFOLLOW, dir_fd), which "
+            "{platform} lacks; run report-kit on Linux (on Windows: inside WSL2)").format(what=_(what),
+                                                                                         platform=sys.platform))
 
 
 def routes() -> dict[str, str]:

@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from report_kit.content import Paragraph, SectionContent, signature
+from report_kit.i18n import _
 from report_kit.model import AgencyYear
 from report_kit.render.grid import Cell, Grid, table_grid
 
@@ -125,7 +126,7 @@ def from_records(records: Iterable[dict[str, Any]]) -> Report:
         elif rec.get("kind") == "signature":
             signed = Signature(str(rec["agency"]), str(rec["dated"]) if rec.get("dated") else None)
     if title is None:
-        raise NotRecorded("the notebook published no title (notebook.show_title)")
+        raise NotRecorded(_("the notebook published no title (notebook.show_title)"))
     return Report(title, tuple(sections), signed)
 
 
@@ -141,9 +142,9 @@ def read(nb: Any) -> Report:
             if out.get("output_type") not in SHOWN or "text/html" not in data:
                 continue
             if CONTENT_MIME not in data:
-                raise NotRecorded(f"published cell {i + 1} shows HTML that is not recorded report content, so "
-                                  "report.docx cannot hold it: display report content with report_kit.notebook's "
-                                  "show_title/show_section, or tag the cell 'review'")
+                raise NotRecorded(_("published cell {n} shows HTML that is not recorded report content, so "
+                                    "report.docx cannot hold it: display report content with report_kit.notebook's "
+                                    "show_title/show_section, or tag the cell 'review'").format(n=i + 1))
             records.append(dict(data[CONTENT_MIME]))
     return from_records(records)
 

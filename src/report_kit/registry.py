@@ -6,14 +6,16 @@ the last report year it was used for, e.g. ``former_names: [{name: 株洲县经�
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from report_kit import params as params_io
 from report_kit.deadlines import LocalRule, MonthDay
 from report_kit.errors import ParamsError, Problem
+from report_kit.i18n import _
 from report_kit.model import SLUG_RE, Level
 
 LABELS = {"slug": "目录名", "name": "机关名称", "short_name": "简称", "parent": "上级/地区", "first_year": "起始年度",
@@ -29,8 +31,8 @@ def _month_day(v: str | None) -> str | None:
     if v is None:
         return None
     if not isinstance(v, str):
-        raise ValueError(f"must be a month and day of the following year written MM-DD in quotes, e.g. '01-31'; "
-                         f"got {v!r}")
+        raise ValueError(_("must be a month and day of the following year written MM-DD in quotes, e.g. '01-31'; "
+                           "got {value}").format(value=repr(v)))
     return str(MonthDay.parse(v))
 
 
@@ -63,14 +65,14 @@ class Agency(BaseModel):
     def _periods(cls, v: tuple[FormerName, ...]) -> tuple[FormerName, ...]:
         years = [f.until for f in v]
         if len(set(years)) != len(years):
-            raise ValueError("two former names end in the same year")
+            raise ValueError(_("two former names end in the same year"))
         return tuple(sorted(v, key=lambda f: f.until))
 
     @field_validator("slug")
     @classmethod
     def _slug(cls, v: str) -> str:
         if not SLUG_RE.fullmatch(v):
-            raise ValueError("must be lowercase letters, digits and single hyphens")
+            raise ValueError(_("must be lowercase letters, digits and single hyphens"))
         return v
 
     def active(self, year: int) -> bool:
@@ -102,6 +104,29 @@ class _Registry(BaseModel):
     deadlines: list[_Rule] = []
 
 
+_MODELS: dict[str, type[BaseModel]] = {"agencies": Agency, "deadlines": _Rule, "former_names": FormerName}
+
+
+def _message(err: Any) -> str:
+    """Our message for one pydantic error, in the user's language (pydantic's English is never shown): our own
+    validators' text, else the params file's message for the same error type."""
+    kind, loc = err["type"], tuple(err["loc"])
+    if kind == "value_error":  # raised by our validators above (MonthDay.parse too), already translated
+        return str(err["ctx"]["error"]) if "error" in (err.get("ctx") or {}) else str(err["msg"])
+    if kind == "extra_forbidden":
+        owner = next((_MODELS[str(k)] for k in reversed(loc[:-1]) if str(k) in _MODELS), _Registry)
+        close = difflib.get_close_matches(str(loc[-1]), list(owner.model_fields), n=1, cutoff=0.5)
+        return _("unknown key; did you mean {key!r}?").format(key=close[0]) if close else _("unknown key")
+    value = err.get("input")
+    shown = _("a mapping") if isinstance(value, dict) else _("a list") if isinstance(value, list) else repr(value)
+    ctx = err.get("ctx") or {}
+    template = params_io.MESSAGES.get(params_io.SAME_AS.get(kind, kind), params_io.GENERIC)
+    # the values to type, quoted as YAML takes them: 'department', 'government' …
+    choices = ", ".join(f"'{c}'" for c in str(ctx.get("expected", "")).split("'")[1::2])
+    return _(template).format(value=shown, limit=ctx.get("le", ctx.get("lt", ctx.get("max_length", ""))),
+                              choices=choices, kind=kind)
+
+
 def load_registry(path: Path) -> dict[str, Agency]:
     """slug → Agency; every problem reported at once with its line, like params files."""
     return load_registry_with_rules(path)[0]
@@ -123,11 +148,12 @@ def load_registry_with_rules(path: Path) -> tuple[dict[str, Agency], tuple[Local
             loc = tuple(err["loc"])
             label = LABELS.get(str(loc[-1])) if loc else None
             problems.append(Problem(str(path), params_io._line_of(doc, loc), ".".join(map(str, loc)), label,
-                                    str(err["msg"]).removeprefix("Value error, ")))
+                                    _message(err)))
         raise ParamsError(path, problems) from None
     out: dict[str, Agency] = {}
     for a in reg.agencies:
         if a.slug in out:
-            raise ParamsError(path, [Problem(str(path), None, "slug", "目录名", f"{a.slug!r} is registered twice")])
+            raise ParamsError(path, [Problem(str(path), None, "slug", "目录名",
+                                             _("{slug} is registered twice").format(slug=repr(a.slug)))])
         out[a.slug] = a
     return out, tuple(r.rule() for r in reg.deadlines)

@@ -18,6 +18,7 @@ from types import TracebackType
 from report_kit import _pidlock, platform
 from report_kit.errors import OutputWriteError, ReportKitError
 from report_kit.files import os_error_hint
+from report_kit.i18n import _
 from report_kit.outdir import OutputRoot, open_lock_file, portable_lock_name
 
 NAME = ".build.lock"
@@ -50,7 +51,7 @@ class BuildLock:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "unknown"
+            holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or _("unknown")
             os.close(fd)
             self._locked(holder)
         os.ftruncate(fd, 0)  # our own plain file (checked on opening), locked by us
@@ -66,15 +67,16 @@ class BuildLock:
                 self._locked(_pidlock.holder(name, self.root.fd))
         except OSError as exc:
             self._release_root()
-            raise OutputWriteError(f"cannot use the lock file {self.path}: {os_error_hint(exc)}") from None
+            raise OutputWriteError(_("cannot use the lock file {path}: {why}").format(
+                path=self.path, why=os_error_hint(exc))) from None
         self._portable = True
         return self
 
     def _locked(self, holder: str) -> None:
         self._release_root()
-        raise BuildLockedError(
-            f"another report-kit build (pid {holder}) is running on {self.path.parent}; "
-            "wait for it to finish or use another --outputs folder") from None
+        raise BuildLockedError(_(
+            "another report-kit build (pid {pid}) is running on {path}; wait for it to finish or use another "
+            "--outputs folder").format(pid=holder, path=self.path.parent)) from None
 
     def _release_root(self) -> None:
         if self._own_root and self.root is not None:

@@ -12,6 +12,7 @@ from report_kit._notebooks import notebook_json
 from report_kit.checks._context import Context
 from report_kit.checks._core import Finding, run_checks
 from report_kit.errors import BuildReadError, ReportKitError
+from report_kit.i18n import _
 from report_kit.model import AgencyYear
 from report_kit.registry import load_registry
 
@@ -86,8 +87,9 @@ def check_files(paths: Iterable[Path], contexts: Callable[[Path], Context] | Non
                     previous = identity.load(prev_path)
                 except ReportKitError as exc:
                     # a broken previous year must not silently switch the cross-year rules off
-                    yield FileResult(path, e.ay, error=f"{path}: the previous year's params cannot be used, so "
-                                                       f"the cross-year rules cannot run:\n{exc}")
+                    yield FileResult(path, e.ay, error=_("{path}: the previous year's params cannot be used, so "
+                                                         "the cross-year rules cannot run:").format(path=path)
+                                     + f"\n{exc}")
                     continue
         yield FileResult(path, e.ay, run_checks(e.ay, previous, contexts(path) if contexts else None))
 
@@ -112,14 +114,14 @@ def recorded_findings(root: Path, skipped: list[str] | None = None) -> Iterator[
         if problem is None:
             yield nb_path, record  # type: ignore[misc]
         elif skipped is not None and record is not None:
-            skipped.append(f"{nb_path}: run record {problem}")
+            skipped.append(_("{path}: run record {problem}").format(path=nb_path, problem=problem))
 
 
 def _record_problem(record: object) -> str | None:
     if not isinstance(record, dict):
-        return "missing"
+        return _("is missing")
     findings = record.get("findings", [])
     if not isinstance(findings, list) or not all(
             isinstance(f, dict) and isinstance(f.get("severity"), str) for f in findings):
-        return "malformed: findings must be a list of records with a severity"
+        return _("is malformed: findings must be a list of records with a severity")
     return None

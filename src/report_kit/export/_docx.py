@@ -30,6 +30,7 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 
 from report_kit.content import SectionContent
 from report_kit.export._layout import Layout, place
+from report_kit.i18n import _
 from report_kit.model import AgencyYear
 from report_kit.recorded import Report, Signature, report_of
 from report_kit.render.grid import Cell, Grid
@@ -267,7 +268,8 @@ def _in_official_order(ay: AgencyYear, sections: Sequence[SectionContent]) -> li
     by_key = {s.key: s for s in sections}
     missing = [s.title for s in ay.fmt.sections if s.key not in by_key]
     if missing:
-        raise ValueError(f"report.docx needs every official section; missing: {'、'.join(missing)}")
+        raise ValueError(_("report.docx needs every official section; missing: {sections}").format(
+            sections="、".join(missing)))
     return [by_key[s.key] for s in ay.fmt.sections]
 
 

@@ -34,6 +34,7 @@ from report_kit.formats._types import (
     Shape,
     Table,
 )
+from report_kit.i18n import _
 
 ENV_VAR = "REPORT_KIT_FORMATS"
 
@@ -50,13 +51,13 @@ def _catalogue(extra: tuple[str, ...]) -> dict[str, str]:
     for folder in extra:
         path = Path(folder)
         if not path.is_dir():
-            raise FormatError(f"{ENV_VAR}: {folder} is not a folder; it should name folders holding form files "
-                              "(<id>.yaml)")
+            raise FormatError(_("{variable}: {folder} is not a folder; it should name folders holding form files "
+                                "(<id>.yaml)").format(variable=ENV_VAR, folder=folder))
         for file in sorted(path.glob("*.yaml")):
             fid = file.stem
             if fid in found:
-                raise FormatError(f"{file}: form {fid} is already defined by {found[fid].removeprefix('pkg:')}; "
-                                  "give the new form its own id (and file name)")
+                raise FormatError(_("{path}: form {id} is already defined by {other}; give the new form its own id "
+                                    "(and file name)").format(path=file, id=fid, other=found[fid].removeprefix("pkg:")))
             found[fid] = str(file)
     return found
 
@@ -76,7 +77,7 @@ def _read(where: str) -> Format:
     try:
         text = path.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise FormatError(f"{path}: cannot read the form file: {exc}") from None
+        raise FormatError(_("{path}: cannot read the form file: {error}").format(path=path, error=exc)) from None
     return load_format(path, text, path.stem)
 
 
@@ -84,9 +85,8 @@ def get_format(format_id: str) -> Format:
     """The official format with this id ('2019', '2021', or one from ``REPORT_KIT_FORMATS``)."""
     catalogue = _catalogue(_extra_dirs())
     if format_id not in catalogue:
-        raise FormatError(
-            f"unknown report format {format_id!r}; known formats: {', '.join(sorted(catalogue))}"
-        )
+        raise FormatError(_("unknown report format {id}; known formats: {known}").format(
+            id=repr(format_id), known=", ".join(sorted(catalogue))))
     return _read(catalogue[format_id])
 
 
@@ -94,7 +94,7 @@ def format_for_year(year: int) -> Format:
     """The format prescribed for a report year: of the forms covering it, the one issued last."""
     covering = [f for f in map(get_format, available()) if f.covers(year)]
     if not covering:
-        raise FormatError(f"no official format covers report year {year}")
+        raise FormatError(_("no official format covers report year {year}").format(year=year))
     return max(covering, key=lambda f: f.first_year)
 
 

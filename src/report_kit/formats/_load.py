@@ -27,6 +27,7 @@ from report_kit.formats._types import (
     Section,
     Table,
 )
+from report_kit.i18n import _
 
 PARAMS_KEYS = {"二": "table2", "三": "table3", "四": "table4"}
 KINDS = ("count", "delta", "amount")
@@ -44,7 +45,8 @@ class _Where:
 
     def fail(self, message: str) -> FormatError:
         at = f"{self.source}:{self.line}" if self.line else self.source
-        return FormatError(f"{at}: {self.path or 'form'}: {message}")
+        field = self.path or _("form")
+        return FormatError(f"{at}: {field}: {message}")
 
     def child(self, key: Any) -> _Where:
         node = self.node[key]
@@ -53,10 +55,11 @@ class _Where:
 
     def need(self, key: str, kind: type | tuple[type, ...]) -> Any:
         if not isinstance(self.node, dict) or key not in self.node:
-            raise self.fail(f"missing `{key}`")
+            raise self.fail(_("missing `{key}`").format(key=key))
         value = self.node[key]
         if not isinstance(value, kind) or (isinstance(value, bool) and bool not in _types(kind)):
-            raise self.child(key).fail(f"must be {_kind_name(kind)}, got {value!r}")
+            raise self.child(key).fail(_("must be {kind}, got {value}").format(kind=_kind_name(kind),
+                                                                               value=repr(value)))
         return value
 
     def opt(self, key: str, kind: type | tuple[type, ...], default: Any) -> Any:
@@ -70,8 +73,9 @@ def _types(kind: type | tuple[type, ...]) -> tuple[type, ...]:
 
 
 def _kind_name(kind: type | tuple[type, ...]) -> str:
-    names = {str: "text", int: "a whole number", bool: "true or false", list: "a list", dict: "a mapping"}
-    return " or ".join(names.get(k, k.__name__) for k in _types(kind))
+    names = {str: _("text"), int: _("a whole number"), bool: _("true or false"), list: _("a list"),
+             dict: _("a mapping")}
+    return _(" or ").join(names.get(k, k.__name__) for k in _types(kind))
 
 
 def _line(node: Any, key: Any) -> int | None:
@@ -95,7 +99,8 @@ def _column(w: _Where) -> Column:
     label = _text(w, "label")
     kind = w.opt("kind", str, "count")
     if kind not in KINDS:
-        raise w.child("kind").fail(f"must be one of {', '.join(KINDS)}, got {kind!r}")
+        raise w.child("kind").fail(_("must be one of {choices}, got {value}").format(choices=", ".join(KINDS),
+                                                                                      value=repr(kind)))
     return Column(key=str(w.opt("key", (str, int), label)), label=label, kind=kind, group=w.opt("group", str, None),
                   total=w.opt("total", bool, False), role=w.opt("role", str, None), unit=w.opt("unit", str, None))
 
@@ -105,7 +110,8 @@ def _columns(w: _Where) -> tuple[Column, ...]:
     cols = tuple(_column(w.child("columns").child(i)) for i in range(len(w.node["columns"])))
     keys = [c.key for c in cols]
     if dup := next((k for k in keys if keys.count(k) > 1), None):
-        raise w.child("columns").fail(f"column key {dup!r} appears twice; give one of them its own `key`")
+        raise w.child("columns").fail(_("column key {key} appears twice; give one of them its own `key`").format(
+            key=repr(dup)))
     return cols
 
 
@@ -165,19 +171,22 @@ def _table(top: _Where, tid: str) -> Table:
     shape = w.opt("shape", str, SHAPES[tid])
     if shape != SHAPES[tid]:
         # each official table has one layout; render, intake workbook and importers lay it out by shape
-        raise w.child("shape").fail(f"table {tid} is laid out as {SHAPES[tid]!r}, got {shape!r}")
+        raise w.child("shape").fail(_("table {table} is laid out as {shape}, got {value}").format(
+            table=tid, shape=repr(SHAPES[tid]), value=repr(shape)))
     table = _SHAPE_READERS[shape](w, tid)
     keys = [r.key for r in table.data_rows()]
     if dup := next((k for k in keys if keys.count(k) > 1), None):
-        raise w.fail(f"row key {dup!r} appears twice; give one of the rows its own `key`")
+        raise w.fail(_("row key {key} appears twice; give one of the rows its own `key`").format(key=repr(dup)))
     for role in NEEDED_ROW_ROLES.get(tid, ()):
         if not any(r.role == role and r.key for r in table.data_rows()):
-            raise w.fail(f"no figure row has role {role!r}; the balance rules and the narrative need it")
+            raise w.fail(_("no figure row has role {role}; the balance rules and the narrative need it").format(
+                role=repr(role)))
     for role in NEEDED_COLUMN_ROLES.get(tid, ()):
         if not any(c.role == role for c in table.columns):
-            raise w.fail(f"no column has role {role!r}; the rules on table {tid} need it")
+            raise w.fail(_("no column has role {role}; the rules on table {table} need it").format(role=repr(role),
+                                                                                                 table=tid))
     if shape != "blocks" and table.total_column is None:
-        raise w.fail("no column is marked `total: true` (总计)")
+        raise w.fail(_("no column is marked `total: true` (总计)"))
     return table
 
 
@@ -185,16 +194,17 @@ def _section(w: _Where) -> Section:
     requires = w.opt("requires", list, [])
     for i, flag in enumerate(requires):
         if flag not in REQUIREMENTS:
-            raise w.child("requires").child(i).fail(
-                f"unknown requirement {flag!r}; known: {', '.join(REQUIREMENTS)}")
+            raise w.child("requires").child(i).fail(_("unknown requirement {flag}; known: {known}").format(
+                flag=repr(flag), known=", ".join(REQUIREMENTS)))
     heading = w.opt("heading", str, "")
     try:
         re.compile(heading)
     except re.error as exc:
-        raise w.child("heading").fail(f"not a valid regular expression: {exc}") from None
+        raise w.child("heading").fail(_("not a valid regular expression: {error}").format(error=exc)) from None
     table = w.opt("table", (str, int), None)
     if table is not None and str(table) not in TABLES:
-        raise w.child("table").fail(f"must be one of {', '.join(TABLES)}, got {table!r}")
+        raise w.child("table").fail(_("must be one of {choices}, got {value}").format(choices=", ".join(TABLES),
+                                                                                       value=repr(table)))
     return Section(num=_text(w, "num"), key=_text(w, "key"), title=_text(w, "title"),
                    table=None if table is None else str(table), analyst=w.opt("analyst", bool, False),
                    requires=frozenset(requires), heading=heading)
@@ -207,17 +217,19 @@ def _sections(top: _Where) -> tuple[Section, ...]:
     for attr in ("key", "num"):
         values = [getattr(s, attr) for s in sections]
         if dup := next((v for v in values if values.count(v) > 1), None):
-            raise sw.fail(f"two sections have {attr} {dup!r}")
+            raise sw.fail(_("two sections have {attribute} {value}").format(attribute=attr, value=repr(dup)))
     for tid in TABLES:
         holders = [s.key for s in sections if s.table == tid]
         if len(holders) != 1:
-            raise sw.fail(f"table {tid} must be shown in exactly one section, found {len(holders)}")
+            raise sw.fail(_("table {table} must be shown in exactly one section, found {n}").format(table=tid,
+                                                                                                 n=len(holders)))
     if not any(s.analyst for s in sections):
-        raise sw.fail("no section has `analyst: true`; the report needs at least its opening text")
+        raise sw.fail(_("no section has `analyst: true`; the report needs at least its opening text"))
     for flag in REQUIREMENTS:
         holders = [s.key for s in sections if flag in s.requires]
         if len(holders) > 1:
-            raise sw.fail(f"requirement {flag!r} is set on more than one section ({', '.join(holders)})")
+            raise sw.fail(_("requirement {flag} is set on more than one section ({sections})").format(
+                flag=repr(flag), sections=", ".join(holders)))
     return sections
 
 
@@ -227,18 +239,19 @@ def load_format(path: Path | str, text: str, expected_id: str | None = None) -> 
     try:
         data = YAML(typ="rt").load(text)
     except YAMLError as exc:
-        raise FormatError(f"{source}: malformed YAML: {exc}") from None
+        raise FormatError(_("{path}: malformed YAML: {error}").format(path=source, error=exc)) from None
     top = _Where(source, data, "")
     if not isinstance(data, dict):
-        raise top.fail("the form file must be a YAML mapping (id: …, sections: …, table2: …)")
+        raise top.fail(_("the form file must be a YAML mapping (id: …, sections: …, table2: …)"))
     fid = _text(top, "id")
     if expected_id is not None and fid != expected_id:
-        raise top.child("id").fail(f"is {fid!r} but the file is named {expected_id}.yaml; make them agree")
+        raise top.child("id").fail(_("is {id} but the file is named {name}; make them agree").format(
+            id=repr(fid), name=f"{expected_id}.yaml"))
     first, last = top.need("first_year", int), top.opt("last_year", int, None)
     if last is not None and last < first:
-        raise top.child("last_year").fail(f"{last} is before first_year {first}")
+        raise top.child("last_year").fail(_("{last} is before first_year {first}").format(last=last, first=first))
     title = _text(top, "title")
     if "{agency}" not in title or "{year}" not in title:
-        raise top.child("title").fail("must contain {agency} and {year}")
+        raise top.child("title").fail(_("must contain {agency} and {year}"))
     return Format(id=fid, notice=_text(top, "notice"), first_year=first, last_year=last, title=title,
                   sections=_sections(top), tables={tid: _table(top, tid) for tid in TABLES}, source=source)

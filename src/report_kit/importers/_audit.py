@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 from jinja2 import Environment
 
+from report_kit import i18n
 from report_kit.checks import Finding, findings_html, run_checks
 from report_kit.checks._context import Registered
 from report_kit.deadlines import LocalRule
@@ -112,15 +113,16 @@ def note_lines(notes: Sequence[Note], path: Path, verbose: bool = False) -> list
 
 
 _PAGE = Environment(autoescape=True).from_string("""<!DOCTYPE html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>年度报告审核</title>
+<html lang="{{ lang }}"><head><meta charset="utf-8"><title>{{ t.title }}</title>
 <style>
 body{font-family:"Noto Sans CJK SC","Source Han Sans SC",sans-serif;margin:2em;max-width:72em}
 table.sum{border-collapse:collapse}table.sum td,table.sum th{border:1px solid #ccc;padding:3px 8px}
 .bad{color:#842029;font-weight:bold}ul.notes li.error{color:#842029}ul.notes li.warning{color:#664d03}
 ul.notes li.info{color:#555}
 </style></head><body>
-<h1>政府信息公开工作年度报告审核</h1>
-<table class="sum"><thead><tr><th>文件</th><th>机关</th><th>年度</th><th>格式</th><th>错误</th><th>警告</th></tr>
+<h1>{{ t.heading }}</h1>
+<table class="sum"><thead><tr><th>{{ t.file }}</th><th>{{ t.agency }}</th><th>{{ t.year }}</th><th>{{ t.format }}</th>
+<th>{{ t.errors }}</th><th>{{ t.warnings }}</th></tr>
 </thead>
 <tbody>{% for a in audits %}<tr><td><a href="#f{{ loop.index }}">{{ a.path.name }}</a></td>
 <td>{{ a.imported.ay.agency if a.imported else '' }}</td><td>{{ a.imported.ay.year if a.imported else '' }}</td>
@@ -128,20 +130,31 @@ ul.notes li.info{color:#555}
 <td class="{{ 'bad' if a.count('error') or a.error }}">{{ a.count('error') + (1 if a.error else 0) }}</td>
 <td>{{ a.count('warning') }}</td></tr>{% endfor %}</tbody></table>
 {% for a in audits %}<section id="f{{ loop.index }}"><h2>{{ a.path.name }}</h2>
-{% if a.error %}<p class="bad">无法导入：{{ a.error }}</p>{% else %}
-<p>{{ a.imported.ay.title }}（{{ a.imported.ay.fmt.notice }}格式）{% if a.previous %}；与 {{ a.previous.name }}
-（上一年度）对照{% endif %}</p>
-{% if a.imported.notes %}<h3>导入说明</h3><ul class="notes">{% for n in a.imported.notes %}
-<li class="{{ n.severity }}">{{ '第%s行 ' % n.line if n.line }}{{ n.where }}：{{ n.message }}
+{% if a.error %}<p class="bad">{{ t.unreadable.format(error=a.error) }}</p>{% else %}
+<p>{{ t.read_as.format(title=a.imported.ay.title, notice=a.imported.ay.fmt.notice) }}{% if a.previous %}{{
+t.compared.format(name=a.previous.name) }}{% endif %}</p>
+{% if a.imported.notes %}<h3>{{ t.notes }}</h3><ul class="notes">{% for n in a.imported.notes %}
+<li class="{{ n.severity }}">{{ t.line.format(n=n.line) if n.line }}{{
+t.note.format(where=n.where, message=n.message) }}
 {% if n.context %}<code>{{ n.context[:120] }}</code>{% endif %}</li>{% endfor %}</ul>{% endif %}
-<h3>检查结果</h3>{{ findings_html(a.findings) | safe }}{% endif %}</section>{% endfor %}
+<h3>{{ t.findings }}</h3>{{ findings_html(a.findings) | safe }}{% endif %}</section>{% endfor %}
 </body></html>
 """)
 
 
+# the page's own words (the template gets them translated; placeholders are filled in the template, escaped)
+PAGE_TEXT = {"title": N_("Annual report audit"),
+             "heading": N_("Audit of government information disclosure annual reports"),
+             "unreadable": N_("Cannot import: {error}"), "read_as": N_("{title} ({notice} format)"),
+             "compared": N_("; compared with {name} (the previous year)"), "notes": N_("Import notes"),
+             "line": N_("line {n} "), "note": N_("{where}: {message}"), "findings": N_("Check results")}
+
+
 def audit_html(audits: Sequence[Audit]) -> str:
     """One page: the summary table, then per file its import notes and its findings (all escaped)."""
-    return _PAGE.render(audits=audits, findings_html=findings_html)
+    words = {k: _(v) for k, v in {**PAGE_TEXT, **COLUMNS}.items()}
+    return _PAGE.render(audits=audits, findings_html=findings_html, t=words,
+                        lang="zh-CN" if i18n.language() == "zh_CN" else "en")
 
 
 __all__ = ["COLUMNS", "Audit", "audit", "audit_html", "note_lines", "summary"]

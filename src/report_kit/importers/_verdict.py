@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from report_kit.checks import Finding
+from report_kit.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from report_kit.importers._audit import Audit
@@ -28,49 +29,59 @@ def _items(findings: Iterable[Finding], numbered: bool) -> list[str]:
     lines = []
     for n, f in enumerate(findings, 1):
         mark = f"{n}." if numbered else "-"
-        ack = f"（已确认：{f.acknowledged}）" if f.acknowledged else ""
-        lines.append(f"  {mark} [{f.id}] {f.location}：{f.message}{ack}")
+        ack = _(" (acknowledged: {reason})").format(reason=f.acknowledged) if f.acknowledged else ""
+        lines.append("  " + _("{mark} [{id}] {location}: {message}{acknowledged}").format(
+            mark=mark, id=f.id, location=f.location, message=f.message, acknowledged=ack))
         if (q := _quote(f)) is not None:
-            lines.append(f"     原文：“{q}”")
+            lines.append("     " + _("as written: “{quote}”").format(quote=q))
     return lines
 
 
 def verdict_line(errors: int, warnings: int, unverified: int) -> str:
     if errors:
-        head = f"结论：不通过，{errors}个错误须改正" + (f"，另有{warnings}个警告待核对" if warnings else "")
+        head = ngettext("Verdict: fails, {n} error to correct", "Verdict: fails, {n} errors to correct",
+                        errors).format(n=errors)
+        if warnings:
+            head += ngettext(", and {n} warning to check", ", and {n} warnings to check", warnings).format(n=warnings)
     elif warnings:
-        head = f"结论：未发现错误，{warnings}个警告待核对"
+        head = ngettext("Verdict: no errors found, {n} warning to check",
+                        "Verdict: no errors found, {n} warnings to check", warnings).format(n=warnings)
     else:
-        head = "结论：未发现错误或警告"
-    return head + (f"；{unverified}项无法核实（见下）" if unverified else "") + "。"
+        head = _("Verdict: no errors or warnings found")
+    tail = ngettext("; {n} item could not be verified (see below)", "; {n} items could not be verified (see below)",
+                    unverified).format(n=unverified) if unverified else ""
+    return _("{verdict}{unverified}.").format(verdict=head, unverified=tail)
 
 
 def verdict_lines(a: Audit, notes: list[str]) -> list[str]:
     """The verdict for one audited file; ``notes`` are the import's own lines (how the document was read)."""
     if a.error or a.imported is None:
-        return [f"== {a.path}", f"结论：无法导入：{a.error}"]
+        return [f"== {a.path}", _("Verdict: cannot import: {error}").format(error=a.error)]
     ay = a.imported.ay
     errors = [f for f in a.findings if f.severity == "error"]
     warnings = [f for f in a.findings if f.severity == "warning"]
     unverified = [f for f in a.findings if f.unverified]
     hints = [f for f in a.findings if f.severity == "info" and not f.unverified]
     import_errors = sum(1 for n in a.imported.notes if n.severity == "error")
-    out = [f"== {a.path}: {ay.title}（{ay.fmt.notice}格式）"
-           + (f"，与上一年度 {a.previous.name} 对照" if a.previous else ""),
-           verdict_line(len(errors), len(warnings), len(unverified))]
+    compared = _(", compared with the previous year {name}").format(name=a.previous.name) if a.previous else ""
+    out = [_("== {path}: {title} ({notice} format)").format(path=a.path, title=ay.title, notice=ay.fmt.notice)
+           + compared, verdict_line(len(errors), len(warnings), len(unverified))]
     if import_errors:
-        out.append(f"注意：导入时有{import_errors}处未能读取（相应单元格为空白，见“导入说明”），"
-                   "有关规则只核对了读到的内容。")
+        out.append(ngettext(
+            "Note: {n} place could not be read on import (its cells are blank, see “Import notes”); the rules "
+            "concerned checked only what was read.",
+            "Note: {n} places could not be read on import (their cells are blank, see “Import notes”); the rules "
+            "concerned checked only what was read.", import_errors).format(n=import_errors))
     if errors:
-        out += [f"错误（{len(errors)}）：", *_items(errors, numbered=True)]
+        out += [_("Errors ({n}):").format(n=len(errors)), *_items(errors, numbered=True)]
     if warnings:
-        out += [f"警告（{len(warnings)}）：", *_items(warnings, numbered=True)]
+        out += [_("Warnings ({n}):").format(n=len(warnings)), *_items(warnings, numbered=True)]
     if unverified:
-        out += [f"无法核实（{len(unverified)}）：", *_items(unverified, numbered=False)]
+        out += [_("Could not be verified ({n}):").format(n=len(unverified)), *_items(unverified, numbered=False)]
     if hints:
-        out.append(f"提示（{len(hints)}）：" + "；".join(f"[{f.id}] {f.message}" for f in hints))
+        out.append(_("Hints ({n}): ").format(n=len(hints)) + _("; ").join(f"[{f.id}] {f.message}" for f in hints))
     if notes:
-        out += ["导入说明：", *(f"  {line}" for line in notes)]
+        out += [_("Import notes:"), *(f"  {line}" for line in notes)]
     return out
 
 

@@ -57,15 +57,18 @@ def manager_class(start: str, cpu_seconds: int | None = None, preload: tuple[str
 def manager_for(template: Path, timeout: float | None, start: str | None = None) -> type:
     """The kernel manager class for running ``template`` with ``timeout`` seconds per cell."""
     from report_kit.errors import PipelineError
+    from report_kit.i18n import _
 
     start = start or default_start()
     if start not in START_METHODS:
-        raise PipelineError(f"--kernel-start: one of {', '.join(START_METHODS)}, got {start!r}")
+        raise PipelineError(_("--kernel-start: one of {choices}, got {value}").format(
+            choices=", ".join(START_METHODS), value=repr(start)))
     if start == "fork" and not fork_available():
         from report_kit import platform
 
-        why = f"{platform.FORCE_ENV} is set" if platform.forced() else "it needs Linux 5.3 or later (pidfd)"
-        raise PipelineError(f"--kernel-start fork is unavailable: {why}; use --kernel-start spawn")
+        why = (_("{variable} is set").format(variable=platform.FORCE_ENV) if platform.forced()
+               else _("it needs Linux 5.3 or later (pidfd)"))
+        raise PipelineError(_("--kernel-start fork is unavailable: {why}; use --kernel-start spawn").format(why=why))
     cells, imports = _template_code(template)
     return manager_class(start, cpu_budget(timeout, cells), tuple(dict.fromkeys([*PRELOAD, *imports])))
 
@@ -94,11 +97,12 @@ def _template_code(template: Path) -> tuple[int, list[str]]:
 
 def death_note() -> str:
     """Why the kernel of this thread's last notebook died, as a clause for an error message ('' if unknown)."""
+    from report_kit.i18n import _
     from report_kit.kernels._limits import describe_exit
     from report_kit.kernels._provisioners import last_exit
 
     code = last_exit()
-    return "" if code is None else f" (the kernel {describe_exit(code)})"
+    return "" if code is None else _(" ({why})").format(why=describe_exit(code))
 
 
 def stop_fork_parent() -> None:

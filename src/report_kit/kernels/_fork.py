@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from report_kit.errors import PipelineError
+from report_kit.i18n import _
 from report_kit.kernels._parent import BLAS_ENV, MAX_MESSAGE
 
 START_TIMEOUT = 60.0  # the parent's imports on a busy machine; papermill's own kernel start timeout
@@ -77,8 +78,8 @@ class ForkParent:
                 pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, env={**env, **BLAS_ENV})
         except OSError as exc:
             ours.close()
-            raise PipelineError(f"could not start the kernel fork parent ({exc}); try --kernel-start spawn"
-                                ) from None
+            raise PipelineError(_("could not start the kernel fork parent ({error}); try --kernel-start spawn").format(
+                error=exc)) from None
         finally:
             theirs.close()
         self.sock = ours
@@ -92,26 +93,27 @@ class ForkParent:
 
     def _receive(self, timeout: float) -> tuple[dict[str, Any], list[int]]:
         if not _readable(self.sock.fileno(), timeout):
-            raise PipelineError(f"the kernel fork parent (pid {self.process.pid}) did not answer within "
-                                f"{timeout:.0f} s")
-        data, fds, _, _ = socket.recv_fds(self.sock, MAX_MESSAGE, 1)
+            raise PipelineError(_("the kernel fork parent (pid {pid}) did not answer within {seconds:.0f} s").format(
+                pid=self.process.pid, seconds=timeout))
+        data, fds, _flags, _address = socket.recv_fds(self.sock, MAX_MESSAGE, 1)
         if not data:
-            raise PipelineError(f"the kernel fork parent (pid {self.process.pid}) ended unexpectedly")
+            raise PipelineError(_("the kernel fork parent (pid {pid}) ended unexpectedly").format(pid=self.process.pid))
         return json.loads(data), fds
 
     def _request(self, message: dict[str, Any], timeout: float) -> tuple[dict[str, Any], list[int]]:
         with self._lock:
             try:
                 if not self._ready:
-                    hello, _ = self._receive(START_TIMEOUT)
+                    hello, _fds = self._receive(START_TIMEOUT)
                     if "error" in hello:
-                        raise PipelineError(f"the kernel fork parent cannot fork: {hello['error']}; "
-                                            "try --kernel-start spawn")
+                        raise PipelineError(_("the kernel fork parent cannot fork: {error}; try --kernel-start "
+                                              "spawn").format(error=hello["error"]))
                     self._ready = True
                 self.sock.send(json.dumps(message).encode())
                 return self._receive(timeout)
             except OSError as exc:  # EPIPE, ECONNRESET: the parent is gone
-                raise PipelineError(f"the kernel fork parent (pid {self.process.pid}) is gone: {exc}") from None
+                raise PipelineError(_("the kernel fork parent (pid {pid}) is gone: {error}").format(
+                    pid=self.process.pid, error=exc)) from None
 
     def fork(self, argv: Sequence[str], env: dict[str, str], cwd: str, cpu_seconds: int | None) -> ForkedProcess:
         reply, fds = self._request({"op": "fork", "argv": list(argv), "env": env, "cwd": cwd, "cpu": cpu_seconds},
@@ -119,13 +121,14 @@ class ForkParent:
         if "error" in reply or not fds:
             for fd in fds:
                 os.close(fd)
-            raise PipelineError(f"could not fork a kernel: {reply.get('error', 'no pidfd received')}")
+            raise PipelineError(_("could not fork a kernel: {error}").format(
+                error=reply.get("error") or _("no pidfd received")))
         return ForkedProcess(self, int(reply["pid"]), fds[0])
 
     def status(self, pid: int) -> int | None:
         """The exit code of a child that has exited (reaping it), None while it runs."""
         try:
-            reply, _ = self._request({"op": "status", "pid": pid}, REPLY_TIMEOUT)
+            reply, _fds = self._request({"op": "status", "pid": pid}, REPLY_TIMEOUT)
         except PipelineError:  # the parent is gone, and its children with it (their parent-death signal)
             return -signal.SIGKILL
         return reply.get("status")
@@ -156,7 +159,7 @@ class ForkedProcess:
 
     def _collect(self) -> None:
         code = self.parent.status(self.pid)
-        for _ in range(100):  # exited (pidfd) a moment before the parent can reap it
+        for _attempt in range(100):  # exited (pidfd) a moment before the parent can reap it
             if code is not None:
                 break
             select.select([], [], [], 0.01)

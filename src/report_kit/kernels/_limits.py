@@ -91,13 +91,15 @@ def arm(cpu_seconds: int | None, enabled: bool = True) -> None:
 
 def describe_exit(code: int | None) -> str:
     """A kernel's exit status in words, for the message of an agency whose kernel died."""
+    from report_kit.i18n import _
+
     if code is None:
-        return "is still running"
+        return _("the kernel is still running")
     if code == EXIT_CPU:
-        return "was stopped by its CPU limit (from --timeout: that many CPU seconds per cell)"
+        return _("the kernel was stopped by its CPU limit (from --timeout: that many CPU seconds per cell)")
     if code < 0:
         try:
-            return f"was killed by {signal.Signals(-code).name}"
+            return _("the kernel was killed by {signal}").format(signal=signal.Signals(-code).name)
         except ValueError:
-            return f"was killed by signal {-code}"
-    return f"exited with status {code}"
+            return _("the kernel was killed by signal {number}").format(number=-code)
+    return _("the kernel exited with status {code}").format(code=code)

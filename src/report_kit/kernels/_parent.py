@@ -38,6 +38,7 @@ import traceback
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from report_kit.i18n import _  # standard library only (gettext), for the errors sent back
 from report_kit.kernels import _limits  # standard library only
 
 MAX_MESSAGE = 1 << 20  # an environment of a few hundred variables fits many times over
@@ -121,7 +122,7 @@ class _Parent:
     def serve(self) -> None:
         while True:
             try:
-                data, fds, _, _ = socket.recv_fds(self.sock, MAX_MESSAGE, 4)
+                data, fds, _flags, _address = socket.recv_fds(self.sock, MAX_MESSAGE, 4)
             except InterruptedError:
                 continue
             except OSError:  # the worker is gone
@@ -142,7 +143,7 @@ class _Parent:
             elif op == "status":
                 self.send({"status": self.status(int(request["pid"]))})
             else:
-                self.send({"error": f"unknown request {op!r}"})
+                self.send({"error": _("unknown request {op}").format(op=repr(op))})
 
     def status(self, pid: int) -> int | None:
         if pid not in self.children:  # reaped at an earlier request, or never ours: nothing to tell
@@ -160,7 +161,7 @@ class _Parent:
     def fork(self, request: dict[str, Any]) -> tuple[dict[str, Any], list[int]]:
         threads = os_threads()
         if threads != 1:
-            return {"error": f"the kernel parent runs {threads} threads, so forking it is unsafe"}, []
+            return {"error": _("the kernel parent runs {n} threads, so forking it is unsafe").format(n=threads)}, []
         ready_r, ready_w = os.pipe()
         pid = os.fork()
         if pid == 0:  # the child: never returns
@@ -172,9 +173,9 @@ class _Parent:
             armed = ready.read(1)  # the child is a session leader with its death signal armed
         if not armed:
             self.children.discard(pid)
-            _, status = os.waitpid(pid, 0)
+            _pid, status = os.waitpid(pid, 0)
             status = os.waitstatus_to_exitcode(status)
-            return {"error": f"the forked kernel ended while starting (status {status})"}, []
+            return {"error": _("the forked kernel ended while starting (status {status})").format(status=status)}, []
         return {"pid": pid}, [os.pidfd_open(pid)]
 
     def stop_children(self) -> None:
@@ -240,7 +241,8 @@ def main(argv: list[str] | None = None) -> None:
     threads = os_threads()
     try:
         if threads != 1:
-            parent.send({"error": f"the kernel parent runs {threads} threads after its imports; cannot fork"})
+            parent.send({"error": _("the kernel parent runs {n} threads after its imports; cannot fork").format(
+                n=threads)})
             return
         parent.send({"ready": os.getpid()})
         parent.serve()
