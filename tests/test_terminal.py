@@ -84,3 +84,22 @@ def test_error_messages_from_file_names_are_escaped(tmp_path: Path) -> None:
     assert done.returncode == 1 and b"Traceback" not in done.stderr, done.stderr.decode()
     assert b"\\xff" in done.stdout, done.stdout
     _assert_clean(done.stdout + done.stderr, "check")
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly() -> None:
+    """`report-kit rules | head -1`: the pipe closes before the command writes; no traceback, exit 141."""
+    proc = subprocess.Popen([sys.executable, "-m", "report_kit", "rules"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()
+    err = proc.stderr.read().decode("utf-8", errors="replace")
+    assert proc.wait(timeout=120) == 141
+    assert err == ""
+
+
+def test_import_of_a_folder_without_documents_says_so(tmp_path: Path) -> None:
+    (tmp_path / "notes.xlsx.bak").write_text("x", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "report_kit", "import", str(tmp_path)], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 2
+    assert str(tmp_path) in done.stderr and "no report documents" in done.stderr  # tests run in English

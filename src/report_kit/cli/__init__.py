@@ -87,10 +87,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser = build_parser(argv)
             args = parser.parse_args(argv)
             try:
-                return int(args.func(args) or 0)
+                code = int(args.func(args) or 0)
+                sys.stdout.flush()  # here, so a reader that went away is met below rather than at exit
+                return code
             except ReportKitError as exc:
                 echo(_("error: {message}").format(message=exc), file=sys.stderr)
                 return 2
+    except BrokenPipeError:  # the reader went away (`report-kit audit … | head`): stop quietly, as shell tools do
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # the final flush at exit has nowhere to fail
+        return 141  # 128 + SIGPIPE, what a shell reports for a tool ended by the broken pipe
     except KeyboardInterrupt as stop:  # before a command's own handling took over (starting up, parsing)
         stop_children()
         command = _command(list(sys.argv[1:] if argv is None else argv)) or ""

@@ -107,7 +107,11 @@ def expand(paths: Sequence[Path]) -> list[Path]:
     suffixes = KINDS.keys() | LEGACY_WORD
     for path in paths:
         if path.is_dir():
-            out.extend(sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in suffixes))
+            found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in suffixes)
+            if not found:  # an empty result would read as "nothing wrong"
+                raise SourceDocumentError(_("{path}: no report documents in this folder (looked for {suffixes})")
+                                          .format(path=path, suffixes=" ".join(sorted(suffixes))))
+            out.extend(found)
         else:
             out.append(path)
     return out
