@@ -175,7 +175,7 @@ class Table:
             raise KeyError(f"row with role {role!r} holds no figures")
         return key
 
-    @property
+    @cached_property
     def total_column(self) -> Column | None:
         """The 总计 column (tables 三 and 四), None when the table has none."""
         return next((c for c in self.columns if c.total), None)
@@ -282,20 +282,30 @@ class Format:
         """The table stored under ``params_key`` (table2 …) in a params file, None for other keys."""
         return next((t for t in self.tables.values() if t.params_key == params_key), None)
 
+    @cached_property
+    def _section_by_key(self) -> dict[str, Section]:
+        out: dict[str, Section] = {}
+        for s in self.sections:
+            out.setdefault(s.key, s)
+        return out
+
     def section(self, key: str) -> Section:
-        return next(s for s in self.sections if s.key == key)
+        s = self._section_by_key.get(key)
+        if s is None:
+            raise StopIteration  # as next() over the sections raised: callers catch it (params.field_label)
+        return s
 
     @property
     def section_order(self) -> str:
         """The sections' numbers in official order (一二三四五六): findings sort by it."""
         return "".join(s.num for s in self.sections)
 
-    @property
+    @cached_property
     def analyst_sections(self) -> tuple[Section, ...]:
         """Sections whose text the analyst writes (一, 五, 六 in the 2019 and 2021 forms)."""
         return tuple(s for s in self.sections if s.analyst)
 
-    @property
+    @cached_property
     def text_keys(self) -> tuple[str, ...]:
         """The params keys under ``text:``, in official order."""
         return tuple(s.key for s in self.analyst_sections)
