@@ -1,9 +1,10 @@
 """Every finding, error message and composed section over params trees, one JSON line each: run before and after
 a change that must not change any result, and diff the two outputs (they must be byte-identical).
 
-    .venv/bin/python bench/dump_findings.py tests/data params /tmp/bench-tree > before.jsonl
+    .venv/bin/python bench/dump_findings.py [--jobs N] tests/data params /tmp/bench-tree > before.jsonl
 
-Each argument is checked as a whole (as `report-kit check DIR` does, registry contexts included), then every
+Each argument is checked as a whole (as `report-kit check DIR` does, registry contexts included; with ``--jobs``
+in that many worker processes), then every
 params file below it on its own (as `report-kit check FILE`), with the composed prose of each valid file.
 """
 
@@ -27,11 +28,11 @@ def line(kind: str, what: object, data: object) -> None:
     print(json.dumps({"kind": kind, "what": str(what), "data": data}, ensure_ascii=False, default=str))
 
 
-def main(roots: list[str]) -> None:
+def main(roots: list[str], jobs: int | None) -> None:
     from report_kit.narrative import compose
 
     for root in roots:
-        for r in check_files([Path(root)], registry_contexts()):
+        for r in check_files([Path(root)], registry_contexts(), jobs=jobs):
             line("tree", r.path, {"error": r.error, "findings": findings_to_records(r.findings)})
         for f in discovery.discover([Path(root)]):
             for r in check_files([f], registry_contexts()):
@@ -45,4 +46,8 @@ def main(roots: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    args = sys.argv[1:]
+    jobs = None
+    if args[:1] == ["--jobs"]:  # the trees checked with this many worker processes (default: as `check` decides)
+        jobs, args = int(args[1]), args[2:]
+    main(args, jobs)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Literal
+from typing import Any, Literal, SupportsIndex
 
 Kind = Literal["count", "delta", "amount"]
 Shape = Literal["blocks", "tree", "groups"]
@@ -267,6 +267,17 @@ class Format:
     sections: tuple[Section, ...]
     tables: dict[str, Table] = field(hash=False)
     source: str = field(default="", compare=False)  # the YAML file it was read from, for messages
+
+    def __reduce_ex__(self, protocol: SupportsIndex) -> str | tuple[Any, ...]:
+        # pickled by id when it is the registered form (check's worker processes send agency-years back and forth):
+        # small, and unpickled as that process's own form object, lookups already indexed
+        from report_kit.formats import get_format  # the package imports this module
+
+        try:
+            registered = get_format(self.id) is self
+        except Exception:  # an unregistered form (built by hand): pickled whole
+            registered = False
+        return (get_format, (self.id,)) if registered else super().__reduce_ex__(protocol)
 
     def covers(self, year: int) -> bool:
         return year >= self.first_year and (self.last_year is None or year <= self.last_year)
