@@ -22,6 +22,7 @@ Wall times on a machine shared with other work are noisy: the load average is pr
 from __future__ import annotations
 
 import argparse
+import inspect
 import os
 import resource
 import statistics
@@ -40,7 +41,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tests.checks_support import consistent
 
 from report_kit import params
-from report_kit.checks import _parallel
+
+try:
+    from report_kit.checks import _parallel
+except ImportError:  # an older checkout: one process
+    _parallel = None  # type: ignore[assignment]
 from report_kit.checks._files import check_files
 
 
@@ -90,13 +95,16 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "params"
         paths = write_tree(root, args.files)
-        workers = _parallel.workers_for(len(paths))
+        workers = _parallel.workers_for(len(paths)) if _parallel else 1
         findings = 0
 
         def check(jobs: int | None) -> Callable[[], None]:
+            # ``jobs`` only where check_files has workers (to run this bench against an older checkout too)
+            kwargs = {"jobs": jobs} if "jobs" in inspect.signature(check_files).parameters else {}
+
             def run() -> None:
                 nonlocal findings
-                findings = sum(len(r.findings) for r in check_files([root], jobs=jobs))
+                findings = sum(len(r.findings) for r in check_files([root], **kwargs))
             return run
 
         steps = {

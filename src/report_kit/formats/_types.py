@@ -235,10 +235,12 @@ class Table:
             raise KeyError(col_key)
         return c
 
+    @cached_property
+    def _cells(self) -> tuple[tuple[Row, Column], ...]:
+        return tuple((row, col) for row in self.data_rows() for col in self.columns_of(row.key or ""))
+
     def cells(self) -> Iterator[tuple[Row, Column]]:
-        for row in self.data_rows():
-            for col in self.columns_of(row.key or ""):
-                yield row, col
+        return iter(self._cells)
 
     def row_label(self, row_key: str) -> str:
         """Official wording of a row with its enclosing block or item, e.g. '（三）不予公开 1.属于国家秘密'."""
