@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -104,12 +104,15 @@ def load(path: str | Path, registry: Mapping[str, Agency] | None = None,
 
 
 def scan(paths: Sequence[Path], registry: Mapping[str, Agency] | None = None,
-         registry_file: Path | str = discovery.REGISTRY) -> list[Entry]:
-    """Every file loaded and checked, then files claiming the same agency-year all refused (naming each other)."""
+         registry_file: Path | str = discovery.REGISTRY,
+         load: Callable[[Path], AgencyYear] | None = None) -> list[Entry]:
+    """Every file loaded and checked, then files claiming the same agency-year all refused (naming each other).
+
+    ``load`` reads one file (default ``params.load``; `check` passes one that takes what its workers read)."""
     entries: list[Entry] = []
     for path in paths:
         try:
-            ay = params_io.load(path)
+            ay = (load or params_io.load)(path)
         except ReportKitError as exc:
             entries.append(Entry(path, None, exc))
             continue

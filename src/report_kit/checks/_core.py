@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
+from report_kit.checks._memo import run_scope
 from report_kit.figures import percent
 
 if TYPE_CHECKING:
@@ -94,8 +95,9 @@ def run_checks(ay: AgencyYear, previous: AgencyYear | None = None, context: Cont
 
     ctx = context if context is not None else Context()
     found: list[Finding] = []
-    for r in RULES.values():
-        found.extend(r.func(ay, previous, ctx) if r.context else r.func(ay, previous))
+    with run_scope():  # rules share what they derive alike (the composed prose), computed once
+        for r in RULES.values():
+            found.extend(r.func(ay, previous, ctx) if r.context else r.func(ay, previous))
     found = [replace(f, acknowledged=ay.acknowledged.get(f.id)) for f in found]
     live = {f.id for f in found}
     found.extend(

@@ -9,6 +9,7 @@ from typing import Any
 
 from report_kit import discovery, identity
 from report_kit._notebooks import notebook_json
+from report_kit.checks import _parallel
 from report_kit.checks._context import Context
 from report_kit.checks._core import Finding, run_checks
 from report_kit.errors import BuildReadError, ReportKitError
@@ -50,13 +51,36 @@ def _trees(files: list[Path]) -> Iterator[tuple[Path | None, list[Path]]]:
     yield from groups.items()
 
 
-def check_files(paths: Iterable[Path], contexts: Callable[[Path], Context] | None = None) -> Iterator[FileResult]:
+def check_files(paths: Iterable[Path], contexts: Callable[[Path], Context] | None = None,
+                jobs: int | None = None) -> Iterator[FileResult]:
     """Every rule on every params file, with the previous year's params when present beside it; ``contexts`` gives
     the Context of a params file (its registry), when the caller knows one.
 
     Files of one params tree are checked together, as `build` sees them: place, duplicates and the registry.
+    Many files are read and checked in worker processes (``jobs``: how many; default one per core from
+    ``_parallel.MIN_FILES`` files on), with the same results in the same order.
     """
     files = discovery.discover(paths)
+    workers = _parallel.workers_for(len(files), jobs)
+    if workers < 2:
+        for item in _plan(files, contexts, None):
+            yield item if isinstance(item, FileResult) else FileResult(item[0], item[1], run_checks(*item[1:]))
+        return
+    with _parallel.Pool(workers) as pool:
+        pool.read(files)
+        plan = list(_plan(files, contexts, pool))
+        checked = pool.run_checks([item[1:] for item in plan if not isinstance(item, FileResult)])
+        for item in plan:
+            yield item if isinstance(item, FileResult) else FileResult(item[0], item[1], next(checked))
+
+
+Task = tuple[Path, AgencyYear, AgencyYear | None, Context | None]  # a file to check: path, ay, previous, context
+
+
+def _plan(files: list[Path], contexts: Callable[[Path], Context] | None,
+          pool: _parallel.Pool | None) -> Iterator[FileResult | Task]:
+    """In order: the result of each file that cannot be checked, the task of each file that can."""
+    load = pool.load if pool is not None else None
     entries: dict[Path, identity.Entry] = {}
     broken_registries: list[FileResult] = []
     for root, group in _trees(files):
@@ -67,10 +91,14 @@ def check_files(paths: Iterable[Path], contexts: Callable[[Path], Context] | Non
                 registry = load_registry(reg)
             except ReportKitError as exc:
                 broken_registries.append(FileResult(reg, None, error=str(exc)))
-        scanned = identity.scan(group, registry, reg_file or discovery.REGISTRY)
+        scanned = identity.scan(group, registry, reg_file or discovery.REGISTRY, load)
         entries.update((e.path, e) for e in scanned)
     yield from broken_registries
     by_resolved = {p.resolve(): e for p, e in entries.items()}
+    if pool is not None:  # previous years outside the files named: read in the workers too
+        pool.read(prev for e in entries.values() if e.error is None and e.ay is not None
+                  and (prev := discovery.previous_path(e.path, e.ay.year, e.ay.slug)) is not None
+                  and prev.resolve() not in by_resolved)
     for path in files:
         e = entries[path]
         if e.error is not None or e.ay is None:
@@ -84,14 +112,21 @@ def check_files(paths: Iterable[Path], contexts: Callable[[Path], Context] | Non
                 previous = prev.ay if prev.ok else None  # a broken previous year is reported as itself
             else:
                 try:
-                    previous = identity.load(prev_path)
+                    previous = identity.load(prev_path) if pool is None else _checked(prev_path, pool.load)
                 except ReportKitError as exc:
                     # a broken previous year must not silently switch the cross-year rules off
                     yield FileResult(path, e.ay, error=_("{path}: the previous year's params cannot be used, so "
                                                          "the cross-year rules cannot run:").format(path=path)
                                      + f"\n{exc}")
                     continue
-        yield FileResult(path, e.ay, run_checks(e.ay, previous, contexts(path) if contexts else None))
+        yield path, e.ay, previous, contexts(path) if contexts else None
+
+
+def _checked(path: Path, load: Callable[[Path], AgencyYear]) -> AgencyYear:
+    """``identity.load(path)`` with ``load`` reading the file."""
+    ay = load(path)
+    identity.check(path, ay)
+    return ay
 
 
 def recorded_findings(root: Path, skipped: list[str] | None = None) -> Iterator[tuple[Path, dict[str, Any]]]:

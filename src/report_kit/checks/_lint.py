@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from report_kit.checks._core import Finding, rule
+from report_kit.checks._memo import per_run
 from report_kit.checks._prose import _stable_key
 
 if TYPE_CHECKING:
@@ -38,12 +39,14 @@ def _sections(ay: AgencyYear, previous: AgencyYear | None) -> list[SectionConten
     return compose(ay, previous)
 
 
+@per_run  # the four rules below read the same prose: composed and split once per check
+def _split(ay: AgencyYear, previous: AgencyYear | None) -> tuple[tuple[SectionContent, str], ...]:
+    return tuple((s, m.group(0).strip()) for s in _sections(ay, previous) for p in s.paragraphs
+                 for m in LINT_SENTENCE.finditer(p.text) if m.group(0).strip())
+
+
 def _sentences(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[tuple[SectionContent, str]]:
-    for s in _sections(ay, previous):
-        for p in s.paragraphs:
-            for m in LINT_SENTENCE.finditer(p.text):
-                if m.group(0).strip():
-                    yield s, m.group(0).strip()
+    yield from _split(ay, previous)
 
 
 def _finding(rule_id: str, severity: str, ay: AgencyYear, s: SectionContent, message: str, key: str,

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from report_kit import figures
 from report_kit.checks._core import Finding, rule
+from report_kit.checks._memo import per_run
 from report_kit.checks._prose import _section_num, _stable_key, _texts
 
 if TYPE_CHECKING:
@@ -63,8 +64,13 @@ def _outcome_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
                       r"(\d+)\s{0,3}件")
 
 
+@per_run  # asked for every paragraph: read once per check
+def _outcome_names(ay: AgencyYear) -> tuple[str, ...]:
+    return tuple(n for n, _ in figures.outcome_readings(ay))
+
+
 def _outcomes(ay: AgencyYear, text: str) -> list[Outcome]:
-    names = tuple(n for n, _ in figures.outcome_readings(ay))
+    names = _outcome_names(ay)
     out = []
     for m in _outcome_pattern(names).finditer(text):
         named = tuple(n for n in names if n in m.group(1))
@@ -84,7 +90,7 @@ def _paragraphs(ay: AgencyYear) -> Iterator[tuple[str, str]]:
       "同一段中正文所列办理结果（予以公开…其他处理）之和：列全六类时等于所述答复/办结总数，否则不超过它；"
       "所列比例（占X%）之和为100%（允许各比例舍入误差之和）")
 def outcomes_add_up(ay: AgencyYear, previous: AgencyYear | None) -> Iterator[Finding]:
-    every = {n for n, _ in figures.outcome_readings(ay)}
+    every = set(_outcome_names(ay))
     seen: dict[str, int] = {}
     for key, para in _paragraphs(ay):
         found = _outcomes(ay, para)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Literal
+from functools import cached_property
+from typing import Any, Literal, SupportsIndex
 
 Kind = Literal["count", "delta", "amount"]
 Shape = Literal["blocks", "tree", "groups"]
@@ -92,17 +93,80 @@ class Table:
     corner: str = ""
     applicant_head: str = ""
 
+    # Lookups are indexed once per table (cached_property writes the instance __dict__, which a frozen dataclass
+    # allows; the fields, and so equality and hashing, are untouched): `check` calls them ~1e5 times per 100 files.
+    # Each index keeps the first match in walk order, as the linear scans it replaces did.
+
+    @cached_property
+    def _walked(self) -> tuple[tuple[Row, int], ...]:
+        return tuple(pair for row in self.rows for pair in row.walk())
+
+    @cached_property
+    def _by_key(self) -> dict[str | None, Row]:
+        out: dict[str | None, Row] = {}
+        for r, _ in self._walked:
+            out.setdefault(r.key, r)
+        return out
+
+    @cached_property
+    def _by_role(self) -> dict[str | None, tuple[Row, ...]]:
+        out: dict[str | None, list[Row]] = {}
+        for r, _ in self._walked:
+            out.setdefault(r.role, []).append(r)
+        return {role: tuple(rows) for role, rows in out.items()}
+
+    @cached_property
+    def _parents(self) -> dict[int, Row]:
+        """id(child) → the first row holding it (rows are frozen and kept alive by the table)."""
+        out: dict[int, Row] = {}
+        for r, _ in self._walked:
+            for c in r.children:
+                out.setdefault(id(c), r)
+        return out
+
+    @cached_property
+    def _parent_by_key(self) -> dict[str | None, Row]:
+        out: dict[str | None, Row] = {}
+        for r, _ in self._walked:
+            for c in r.children:
+                out.setdefault(c.key, r)
+        return out
+
+    @cached_property
+    def _block_columns(self) -> dict[str | None, tuple[Column, ...]]:
+        out: dict[str | None, tuple[Column, ...]] = {}
+        for block in self.blocks:
+            for r in block.rows:
+                out.setdefault(r.key, block.columns)
+        return out
+
+    @cached_property
+    def _columns(self) -> dict[str | None, tuple[dict[str, Column], dict[str | None, Column]]]:
+        """row key → (its columns by key, by role), for every row."""
+        out = {}
+        for key in self._by_key:
+            with_key: dict[str, Column] = {}
+            with_role: dict[str | None, Column] = {}
+            try:
+                columns = self.columns_of(key)
+            except KeyError:
+                continue
+            for c in columns:
+                with_key.setdefault(c.key, c)
+                with_role.setdefault(c.role, c)
+            out[key] = (with_key, with_role)
+        return out
+
     def walk(self) -> Iterator[tuple[Row, int]]:
-        for row in self.rows:
-            yield from row.walk()
+        return iter(self._walked)
 
     def data_rows(self) -> list[Row]:
         """Rows that carry figures, in official order."""
-        return [r for r, _ in self.walk() if r.key is not None]
+        return [r for r, _ in self._walked if r.key is not None]
 
     def figure_rows(self) -> list[tuple[str, Row]]:
         """(key, row) of every row that carries figures, in official order."""
-        return [(r.key, r) for r, _ in self.walk() if r.key is not None]
+        return [(r.key, r) for r, _ in self._walked if r.key is not None]
 
     def key_of(self, role: str) -> str:
         """Key of the figure row with ``role`` (e.g. table 三's ``new`` → 本年新收)."""
@@ -111,7 +175,7 @@ class Table:
             raise KeyError(f"row with role {role!r} holds no figures")
         return key
 
-    @property
+    @cached_property
     def total_column(self) -> Column | None:
         """The 总计 column (tables 三 and 四), None when the table has none."""
         return next((c for c in self.columns if c.total), None)
@@ -119,28 +183,31 @@ class Table:
     def columns_of(self, row_key: str) -> tuple[Column, ...]:
         if not self.blocks:
             return self.columns
-        for block in self.blocks:
-            if any(r.key == row_key for r in block.rows):
-                return block.columns
-        raise KeyError(row_key)
+        columns = self._block_columns.get(row_key)
+        if columns is None:
+            raise KeyError(row_key)
+        return columns
 
     def row(self, key: str) -> Row:
-        for r, _ in self.walk():
-            if r.key == key:
-                return r
-        raise KeyError(key)
+        r = self._by_key.get(key)
+        if r is None:
+            raise KeyError(key)
+        return r
 
     def row_by_role(self, role: str) -> Row:
-        for r, _ in self.walk():
-            if r.role == role:
-                return r
-        raise KeyError(role)
+        rows = self._by_role.get(role)
+        if not rows:
+            raise KeyError(role)
+        return rows[0]
 
     def rows_by_role(self, role: str) -> list[Row]:
-        return [r for r, _ in self.walk() if r.role == role]
+        return list(self._by_role.get(role, ()))
 
     def column_by_role(self, row_key: str, role: str) -> Column | None:
-        return next((c for c in self.columns_of(row_key) if c.role == role), None)
+        indexed = self._columns.get(row_key)
+        if indexed is None:
+            return next((c for c in self.columns_of(row_key) if c.role == role), None)
+        return indexed[1].get(role)
 
     def leaves_under(self, role: str) -> list[Row]:
         """Figure rows that add up to the row with ``role``'s parent group (table 三's （一）…（六） leaves)."""
@@ -150,28 +217,30 @@ class Table:
         return [r for r, _ in group.walk() if r.key is not None and r is not target]
 
     def parent_of(self, key: str) -> Row | None:
-        for r, _ in self.walk():
-            if any(c.key == key for c in r.children):
-                return r
-        return None
+        return self._parent_by_key.get(key)
 
     def parent_of_row(self, row: Row) -> Row | None:
         """The row holding ``row`` (also for rows without figures, which have no key)."""
-        for r, _ in self.walk():
-            if any(c is row for c in r.children):
-                return r
-        return None
+        return self._parents.get(id(row))
 
     def column(self, row_key: str, col_key: str) -> Column:
-        for c in self.columns_of(row_key):
-            if c.key == col_key:
-                return c
-        raise KeyError(col_key)
+        indexed = self._columns.get(row_key)
+        if indexed is None:
+            for c in self.columns_of(row_key):
+                if c.key == col_key:
+                    return c
+            raise KeyError(col_key)
+        c = indexed[0].get(col_key)
+        if c is None:
+            raise KeyError(col_key)
+        return c
+
+    @cached_property
+    def _cells(self) -> tuple[tuple[Row, Column], ...]:
+        return tuple((row, col) for row in self.data_rows() for col in self.columns_of(row.key or ""))
 
     def cells(self) -> Iterator[tuple[Row, Column]]:
-        for row in self.data_rows():
-            for col in self.columns_of(row.key or ""):
-                yield row, col
+        return iter(self._cells)
 
     def row_label(self, row_key: str) -> str:
         """Official wording of a row with its enclosing block or item, e.g. '（三）不予公开 1.属于国家秘密'."""
@@ -201,6 +270,17 @@ class Format:
     tables: dict[str, Table] = field(hash=False)
     source: str = field(default="", compare=False)  # the YAML file it was read from, for messages
 
+    def __reduce_ex__(self, protocol: SupportsIndex) -> str | tuple[Any, ...]:
+        # pickled by id when it is the registered form (check's worker processes send agency-years back and forth):
+        # small, and unpickled as that process's own form object, lookups already indexed
+        from report_kit.formats import get_format  # the package imports this module
+
+        try:
+            registered = get_format(self.id) is self
+        except Exception:  # an unregistered form (built by hand): pickled whole
+            registered = False
+        return (get_format, (self.id,)) if registered else super().__reduce_ex__(protocol)
+
     def covers(self, year: int) -> bool:
         return year >= self.first_year and (self.last_year is None or year <= self.last_year)
 
@@ -215,20 +295,30 @@ class Format:
         """The table stored under ``params_key`` (table2 …) in a params file, None for other keys."""
         return next((t for t in self.tables.values() if t.params_key == params_key), None)
 
+    @cached_property
+    def _section_by_key(self) -> dict[str, Section]:
+        out: dict[str, Section] = {}
+        for s in self.sections:
+            out.setdefault(s.key, s)
+        return out
+
     def section(self, key: str) -> Section:
-        return next(s for s in self.sections if s.key == key)
+        s = self._section_by_key.get(key)
+        if s is None:
+            raise StopIteration  # as next() over the sections raised: callers catch it (params.field_label)
+        return s
 
     @property
     def section_order(self) -> str:
         """The sections' numbers in official order (一二三四五六): findings sort by it."""
         return "".join(s.num for s in self.sections)
 
-    @property
+    @cached_property
     def analyst_sections(self) -> tuple[Section, ...]:
         """Sections whose text the analyst writes (一, 五, 六 in the 2019 and 2021 forms)."""
         return tuple(s for s in self.sections if s.analyst)
 
-    @property
+    @cached_property
     def text_keys(self) -> tuple[str, ...]:
         """The params keys under ``text:``, in official order."""
         return tuple(s.key for s in self.analyst_sections)
