@@ -18,6 +18,11 @@ against the naive loop. CPU is counted two ways:
 Then where one agency's time goes, per start method, measured in-process on a sample of agencies the way
 a build worker runs them: kernel start (to ready), the cells, the kernel's own CPU, shutdown, HTML export,
 review page and writes; and peak memory of a kernel and of the driver.
+
+Then the driver profile (``--profile-only`` runs just this): the CPU seconds (``time.process_time``: the
+worker's threads, zmq's included) of each step of ``batch._build_one`` → ``pipeline.build`` for one agency,
+run exactly as a build worker runs it, plus the CPU of the kernel (and of the fork parent forking it), and
+the fixed costs of a build (a worker's and a fork parent's start-up).
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -141,11 +147,154 @@ def phases(files: list[Path], template: Path, outputs: Path, start: str) -> dict
     return acc
 
 
+def _proc_cpu(pid: int) -> tuple[float, float]:
+    """(own, reaped children's) CPU seconds of a live process, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    tick = os.sysconf("SC_CLK_TCK")
+    return (int(fields[11]) + int(fields[12])) / tick, (int(fields[13]) + int(fields[14])) / tick
+
+
+def driver_profile(files: list[Path], template: Path, outputs: Path, start: str,
+                   registry: Any = None) -> dict[str, float]:
+    """Mean CPU seconds per step of one agency's build in this process (the first agency warms up, not counted)."""
+    import nbclient.client
+    import papermill.clientwrap
+
+    from report_kit import kernels, pipeline
+    from report_kit import params as params_io
+    from report_kit.export import _writers
+    from report_kit.kernels import _fork
+    from report_kit.outdir import OutputRoot, Slot
+
+    acc: dict[str, float] = {}
+    counting = [False]
+
+    def add(key: str, seconds: float) -> None:
+        if counting[0]:
+            acc[key] = acc.get(key, 0.0) + seconds
+
+    def timed(owner: Any, name: str, key: str) -> Callable[[], None]:
+        """Wrap ``owner.name`` (sync or async) so its process CPU adds to ``key``; returns the undo."""
+        import inspect
+
+        original = getattr(owner, name)
+        if inspect.iscoroutinefunction(original):
+            async def wrapper(*a: Any, **k: Any) -> Any:
+                t = time.process_time()
+                try:
+                    return await original(*a, **k)
+                finally:
+                    add(key, time.process_time() - t)
+        else:
+            def wrapper(*a: Any, **k: Any) -> Any:  # type: ignore[misc]
+                t = time.process_time()
+                try:
+                    return original(*a, **k)
+                finally:
+                    add(key, time.process_time() - t)
+        setattr(owner, name, wrapper)
+        return lambda: setattr(owner, name, original)
+
+    writers = dict(_writers.WRITERS)
+    undo = [
+        timed(params_io, "load", "params: load and check"),
+        timed(pipeline, "make_plan", "plan: identity, previous year, stamps"),
+        timed(nbclient.client.NotebookClient, "start_new_kernel", "kernel start (manager, fork/spawn)"),
+        timed(nbclient.client.NotebookClient, "start_new_kernel_client", "kernel client: channels, ready"),
+        timed(papermill.clientwrap.PapermillNotebookClient, "papermill_execute_cells", "cells (nbclient + papermill)"),
+        timed(nbclient.client.NotebookClient, "_cleanup_kernel", "kernel shutdown"),
+        timed(pipeline, "execute", "execute: all (papermill)"),
+        timed(_writers, "report_html", "report.html (nbconvert)"),
+        timed(_writers, "_notebook", "report.ipynb (nbformat.writes)"),
+        timed(_writers, "_review", "review.html (nbconvert)"),
+        timed(_writers, "_docx", "report.docx"),
+        timed(pipeline, "lift_record", "run record lifted"),
+        timed(Slot, "replace", "set written (stamp, files, rename)"),
+    ]
+    # the writers table holds the functions themselves: point it at the timed ones
+    for name, fn in (("ipynb", _writers._notebook), ("review", _writers._review), ("docx", _writers._docx)):
+        w = writers[name]
+        _writers.WRITERS[name] = _writers.Writer(w.name, w.filename, w.optional, fn)  # type: ignore[index]
+    try:
+        kernel_cpu = parent_cpu = 0.0
+        for i, path in enumerate(files):
+            counting[0] = i > 0
+            child0 = _tree_cpu()
+            fork0 = _proc_cpu(_fork._parent.process.pid) if _fork._parent is not None else (0.0, 0.0)
+            t = time.process_time()
+            ay = params_io.load(path)
+            with OutputRoot(outputs / start) as root:
+                plan = pipeline.make_plan(path, root, template, None, ("docx",), (), registry, ay=ay)
+                pipeline.build(plan, 600, start)
+            add("agency: all of the above (worker process)", time.process_time() - t)
+            if _fork._parent is not None and start == "fork":
+                own, children = _proc_cpu(_fork._parent.process.pid)
+                if i > 0:
+                    kernel_cpu += children - fork0[1]
+                    parent_cpu += own - fork0[0]
+            elif i > 0:
+                kernel_cpu += _tree_cpu() - child0
+        acc["agency without report.docx (the default set)"] = (acc["agency: all of the above (worker process)"]
+                                                              - acc.get("report.docx", 0.0))
+        acc["kernel process (whole life)"] = kernel_cpu
+        if start == "fork":
+            acc["fork parent (forking it)"] = parent_cpu
+    finally:
+        for fn in undo:
+            fn()
+        _writers.WRITERS.clear()
+        _writers.WRITERS.update(writers)  # type: ignore[attr-defined]
+        kernels.stop_fork_parent()
+    return {k: v / (len(files) - 1) for k, v in acc.items()}
+
+
+def fixed_costs() -> dict[str, float]:
+    """CPU seconds a build pays per worker whatever the number of agencies (each measured in a new process)."""
+    from report_kit import kernels
+    from report_kit.kernels import _fork
+
+    worker = ("import report_kit.batch._executor, nbformat; from report_kit import export; "
+              "export.report_html(nbformat.v4.new_notebook()); export.review_html(nbformat.v4.new_notebook())")
+    codes = {
+        "python itself": "pass",
+        "worker libraries (the forkserver's preload, once per build)":
+            "from report_kit import _driver; _driver.preload()",
+        "worker: everything, no preload (once per worker)":
+            "from report_kit import _driver; _driver.skip_slow_imports(); " + worker,
+        "worker: everything, no preload, with rfc3987_syntax (before)": worker,
+    }
+    out = {name: measure(lambda c=code: subprocess.run([sys.executable, "-c", c], check=True))[1]  # type: ignore[misc]
+           for name, code in codes.items()}
+    parent = _fork.ForkParent([sys.executable], kernels.PRELOAD, dict(os.environ))
+    try:
+        parent._receive(120)  # its "ready": imports and warm-up done
+        out["fork parent: imports and warm-up (once per worker)"] = _proc_cpu(parent.process.pid)[0]
+    finally:
+        parent.close()
+    return out
+
+
+def print_profile(files: list[Path], template: Path, work: Path, registry: Any) -> None:
+    cost = {start: driver_profile(files, template, work / "profile", start, registry) for start in ("spawn", "fork")}
+    print(f"driver profile: CPU s per agency, mean of {len(files) - 1} agencies after one warm-up, with report.docx "
+          "(process_time of the worker process; nested rows are part of the rows below them)")
+    print(f"  {'':<46}{'spawn':>9}{'fork':>9}")
+    for key in cost["fork"]:
+        print(f"  {key:<46}{cost['spawn'].get(key, 0.0):>9.4f}{cost['fork'][key]:>9.4f}")
+    print("fixed costs (CPU s, each in a new process):")
+    for key, value in fixed_costs().items():
+        print(f"  {key:<52}{value:>7.3f}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--agencies", type=int, default=100)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="workers of the all-cores builds")
     ap.add_argument("--skip-naive", action="store_true", help="no naive loop (the slowest part by far)")
+    ap.add_argument("--naive-agencies", type=int, default=0, help="run the naive loop on only this many agencies "
+                    "(its per-agency figures are then compared with the builds')")
+    ap.add_argument("--profile-only", action="store_true", help="only the driver profile (and fixed costs)")
+    ap.add_argument("--profile-agencies", type=int, default=21, help="agencies of the driver profile")
     opts = ap.parse_args()
     n, jobs = opts.agencies, opts.jobs
     libc = ctypes.CDLL(None, use_errno=True)
@@ -160,6 +309,9 @@ def main() -> None:
         (work / "params" / "agencies.yaml").unlink()
         files = sorted((work / "params" / "2024").glob("*.yaml"))
         template = work / "notebooks" / "annual_report.ipynb"
+        if opts.profile_only:
+            print_profile(files[: opts.profile_agencies], template, work, None)
+            return
 
         def naive() -> None:
             out = work / "naive"
