@@ -1,6 +1,7 @@
 """Batch cost per agency, every way, measured in one run (ratios, not absolute targets).
 
-    .venv/bin/python bench/batch.py [--agencies 100] [--jobs N] [--skip-naive]
+    .venv/bin/python bench/batch.py [--agencies 100] [--jobs N] [--skip-naive | --naive-agencies K]
+                                    [--skip-profile | --profile-only]
 
 1. naive: for each agency, the `papermill` CLI then the `jupyter nbconvert --to html` CLI, sequentially;
 2. `report-kit build --kernel-start spawn --jobs 1` and with all cores (a new interpreter per kernel);
@@ -18,6 +19,11 @@ against the naive loop. CPU is counted two ways:
 Then where one agency's time goes, per start method, measured in-process on a sample of agencies the way
 a build worker runs them: kernel start (to ready), the cells, the kernel's own CPU, shutdown, HTML export,
 review page and writes; and peak memory of a kernel and of the driver.
+
+Then the driver profile (``--profile-only`` runs just this): the CPU seconds (``time.process_time``: the
+worker's threads, zmq's included) of each step of ``batch._build_one`` → ``pipeline.build`` for one agency,
+run exactly as a build worker runs it, plus the CPU of the kernel (and of the fork parent forking it), and
+the fixed costs of a build (a worker's and a fork parent's start-up).
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -141,11 +148,162 @@ def phases(files: list[Path], template: Path, outputs: Path, start: str) -> dict
     return acc
 
 
+def _proc_cpu(pid: int) -> tuple[float, float]:
+    """(own, reaped children's) CPU seconds of a live process, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    tick = os.sysconf("SC_CLK_TCK")
+    return (int(fields[11]) + int(fields[12])) / tick, (int(fields[13]) + int(fields[14])) / tick
+
+
+def driver_profile(files: list[Path], template: Path, outputs: Path, start: str,
+                   registry: Any = None) -> dict[str, float]:
+    """Mean CPU seconds per step of one agency's build in this process (the first agency warms up, not counted)."""
+    import nbclient.client
+    import papermill.clientwrap
+
+    from report_kit import kernels, pipeline
+    from report_kit import params as params_io
+    from report_kit.export import _writers
+    from report_kit.kernels import _fork
+    from report_kit.outdir import OutputRoot, Slot
+
+    acc: dict[str, float] = {}
+    counting = [False]
+
+    def add(key: str, seconds: float) -> None:
+        if counting[0]:
+            acc[key] = acc.get(key, 0.0) + seconds
+
+    def timed(owner: Any, name: str, key: str) -> Callable[[], None]:
+        """Wrap ``owner.name`` (sync or async) so its process CPU adds to ``key``; returns the undo."""
+        import inspect
+
+        original = getattr(owner, name)
+        if inspect.iscoroutinefunction(original):
+            async def wrapper(*a: Any, **k: Any) -> Any:
+                t = time.process_time()
+                try:
+                    return await original(*a, **k)
+                finally:
+                    add(key, time.process_time() - t)
+        else:
+            def wrapper(*a: Any, **k: Any) -> Any:  # type: ignore[misc]
+                t = time.process_time()
+                try:
+                    return original(*a, **k)
+                finally:
+                    add(key, time.process_time() - t)
+        setattr(owner, name, wrapper)
+        return lambda: setattr(owner, name, original)
+
+    writers = dict(_writers.WRITERS)
+    undo = [
+        timed(params_io, "load", "params: load and check"),
+        timed(pipeline, "make_plan", "plan: identity, previous year, stamps"),
+        timed(nbclient.client.NotebookClient, "start_new_kernel", "kernel start (manager, fork/spawn)"),
+        timed(nbclient.client.NotebookClient, "start_new_kernel_client", "kernel client: channels, ready"),
+        timed(papermill.clientwrap.PapermillNotebookClient, "papermill_execute_cells", "cells (nbclient + papermill)"),
+        timed(nbclient.client.NotebookClient, "_cleanup_kernel", "kernel shutdown"),
+        timed(pipeline, "execute", "execute: all (papermill)"),
+        timed(_writers, "report_html", "report.html (nbconvert)"),
+        timed(_writers, "_notebook", "report.ipynb (nbformat.writes)"),
+        timed(_writers, "_review", "review.html (nbconvert)"),
+        timed(_writers, "_docx", "report.docx"),
+        timed(pipeline, "lift_record", "run record lifted"),
+        timed(Slot, "replace", "set written (stamp, files, rename)"),
+    ]
+    # the writers table holds the functions themselves: point it at the timed ones
+    for name, fn in (("ipynb", _writers._notebook), ("review", _writers._review), ("docx", _writers._docx)):
+        w = writers[name]
+        _writers.WRITERS[name] = _writers.Writer(w.name, w.filename, w.optional, fn)  # type: ignore[index]
+    try:
+        kernel_cpu = parent_cpu = 0.0
+        for i, path in enumerate(files):
+            counting[0] = i > 0
+            child0 = _tree_cpu()
+            fork0 = _proc_cpu(_fork._parent.process.pid) if _fork._parent is not None else (0.0, 0.0)
+            t = time.process_time()
+            ay = params_io.load(path)
+            with OutputRoot(outputs / start) as root:
+                plan = pipeline.make_plan(path, root, template, None, ("docx",), (), registry, ay=ay)
+                pipeline.build(plan, 600, start)
+            add("agency: all of the above (worker process)", time.process_time() - t)
+            if _fork._parent is not None and start == "fork":
+                own, children = _proc_cpu(_fork._parent.process.pid)
+                if i > 0:
+                    kernel_cpu += children - fork0[1]
+                    parent_cpu += own - fork0[0]
+            elif i > 0:
+                kernel_cpu += _tree_cpu() - child0
+        acc["agency without report.docx (the default set)"] = (acc["agency: all of the above (worker process)"]
+                                                              - acc.get("report.docx", 0.0))
+        acc["kernel process (whole life)"] = kernel_cpu
+        if start == "fork":
+            acc["fork parent (forking it)"] = parent_cpu
+    finally:
+        for fn in undo:
+            fn()
+        _writers.WRITERS.clear()
+        _writers.WRITERS.update(writers)  # type: ignore[attr-defined]
+        kernels.stop_fork_parent()
+    return {k: v / (len(files) - 1) for k, v in acc.items()}
+
+
+def fixed_costs() -> dict[str, float]:
+    """CPU seconds a build pays per worker whatever the number of agencies (each measured in a new process)."""
+    from report_kit import kernels
+    from report_kit.kernels import _fork
+
+    worker = ("import report_kit.batch._executor, nbformat; from report_kit import export; "
+              "export.report_html(nbformat.v4.new_notebook()); export.review_html(nbformat.v4.new_notebook())")
+    codes = {
+        "python itself": "pass",
+        "worker libraries (the forkserver's preload, once per build)":
+            "from report_kit import _driver; _driver.preload()",
+        "worker: everything, no preload (once per worker)":
+            "from report_kit import _driver; _driver.skip_slow_imports(); " + worker,
+        "worker: everything, no preload, with rfc3987_syntax (before)": worker,
+    }
+    out = {}
+    for name, code in codes.items():
+        ok = [True]
+
+        def go(c: str = code, ok: list[bool] = ok) -> None:
+            ok[0] = subprocess.run([sys.executable, "-c", c], capture_output=True).returncode == 0
+
+        cpu = measure(go)[1]
+        out[name] = cpu if ok[0] else float("nan")  # nan: this version of report_kit has no such step
+    parent = _fork.ForkParent([sys.executable], kernels.PRELOAD, dict(os.environ))
+    try:
+        parent._receive(120)  # its "ready": imports and warm-up done
+        out["fork parent: imports and warm-up (once per worker)"] = _proc_cpu(parent.process.pid)[0]
+    finally:
+        parent.close()
+    return out
+
+
+def print_profile(files: list[Path], template: Path, work: Path, registry: Any) -> None:
+    cost = {start: driver_profile(files, template, work / "profile", start, registry) for start in ("spawn", "fork")}
+    print(f"driver profile: CPU s per agency, mean of {len(files) - 1} agencies after one warm-up, with report.docx "
+          "(process_time of the worker process; nested rows are part of the rows below them)")
+    print(f"  {'':<46}{'spawn':>9}{'fork':>9}")
+    for key in cost["fork"]:
+        print(f"  {key:<46}{cost['spawn'].get(key, 0.0):>9.4f}{cost['fork'][key]:>9.4f}")
+    print("fixed costs (CPU s, each in a new process):")
+    for key, value in fixed_costs().items():
+        print(f"  {key:<52}{value:>7.3f}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--agencies", type=int, default=100)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="workers of the all-cores builds")
     ap.add_argument("--skip-naive", action="store_true", help="no naive loop (the slowest part by far)")
+    ap.add_argument("--naive-agencies", type=int, default=0, help="run the naive loop on only this many agencies "
+                    "(its per-agency figures are then compared with the builds')")
+    ap.add_argument("--profile-only", action="store_true", help="only the driver profile (and fixed costs)")
+    ap.add_argument("--profile-agencies", type=int, default=21, help="agencies of the driver profile")
+    ap.add_argument("--skip-profile", action="store_true", help="no driver profile after the builds")
     opts = ap.parse_args()
     n, jobs = opts.agencies, opts.jobs
     libc = ctypes.CDLL(None, use_errno=True)
@@ -160,11 +318,16 @@ def main() -> None:
         (work / "params" / "agencies.yaml").unlink()
         files = sorted((work / "params" / "2024").glob("*.yaml"))
         template = work / "notebooks" / "annual_report.ipynb"
+        if opts.profile_only:
+            print_profile(files[: opts.profile_agencies], template, work, None)
+            return
+
+        naive_files = files[: opts.naive_agencies or n]
 
         def naive() -> None:
             out = work / "naive"
             out.mkdir()
-            for p in files:
+            for p in naive_files:
                 nb = out / f"{p.stem}.ipynb"
                 subprocess.run([BIN / "papermill", str(template), str(nb), "-p", "params_path", str(p), "--cwd",
                                 str(work / "notebooks"), "--no-progress-bar"], check=True, capture_output=True)
@@ -186,16 +349,21 @@ def main() -> None:
             f"build spawn --jobs {jobs}": build("sN", "--kernel-start", "spawn", "--jobs", str(jobs)),
             f"build fork --jobs {jobs}": build("fN", "--kernel-start", "fork", "--jobs", str(jobs)),
         })
-        results = {name: measure(fn) for name, fn in ways.items()}
+        results = {}  # per agency: the naive loop may run on fewer agencies than the builds
+        for name, fn in ways.items():
+            count = len(naive_files) if fn is naive else n
+            results[name] = tuple(x / count for x in measure(fn))
         rebuild = measure(build("fN", "--jobs", str(jobs)))
         sample = files[: min(len(files), 11)]
         cost = {start: phases(sample, template, work / "phases", start) for start in ("spawn", "fork")}
+        if not opts.skip_profile:
+            print_profile(files[: opts.profile_agencies], template, work, None)
     base = results.get("naive papermill + nbconvert CLI")
-    print(f"agencies: {n}, cores: {os.cpu_count()}, jobs: {jobs}")
+    print(f"agencies: {n} (naive loop: {len(naive_files) if base else 0}), cores: {os.cpu_count()}, jobs: {jobs}")
     print(f"{'way':<34}{'wall s/agency':>14}{'tree CPU s':>12}{'machine CPU':>13}{'vs naive':>10}")
     for name, (wall, tree, machine) in results.items():
         ratio = f"{base[0] / wall:>9.1f}×" if base else f"{'—':>10}"
-        print(f"{name:<34}{wall / n:>14.3f}{tree / n:>12.3f}{machine / n:>13.3f}{ratio}")
+        print(f"{name:<34}{wall:>14.3f}{tree:>12.3f}{machine:>13.3f}{ratio}")
     spawn_n, fork_n = results[f"build spawn --jobs {jobs}"], results[f"build fork --jobs {jobs}"]
     print(f"fork / spawn with {jobs} jobs: wall {fork_n[0] / spawn_n[0]:.2f}, tree CPU {fork_n[1] / spawn_n[1]:.2f}")
     print(f"no-change rebuild of all {n}: {rebuild[0]:.2f} s wall, {rebuild[1]:.2f} s tree CPU")

@@ -21,7 +21,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from report_kit import discovery, export, identity, pipeline, platform, procs
+from report_kit import _driver, discovery, export, identity, pipeline, platform, procs
 from report_kit import params as params_io
 from report_kit.errors import ReportKitError
 from report_kit.i18n import _
@@ -152,6 +152,7 @@ def _exit_with(build_pid: int) -> None:
     the workers and their kernels itself), so a worker must not die half-way with a traceback of its own.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _driver.skip_slow_imports()  # a spawned worker (no forkserver preload) too
 
     def watch() -> None:
         try:
@@ -168,8 +169,12 @@ def _exit_with(build_pid: int) -> None:
 
 
 def _pool(jobs: int) -> ProcessPoolExecutor:
-    # forkserver: workers start clean (no inherited threads or open kernels) but cheaply; spawn elsewhere
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=get_context(platform.pool_start_method()),
+    # forkserver: workers start clean (no inherited threads or open kernels) but cheaply, with the libraries
+    # they use imported once by the forkserver (_preload); spawn elsewhere
+    context = get_context(platform.pool_start_method())
+    if context.get_start_method() == "forkserver":
+        context.set_forkserver_preload(["__main__", "report_kit.batch._preload"])  # (before it first starts)
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context,
                                initializer=_exit_with,
                                initargs=(os.getpid(),))
 

@@ -23,6 +23,7 @@ def html_exporter() -> Any:
     config = Config()
     config.TagRemovePreprocessor.remove_cell_tags = {REVIEW_TAG}
     config.TagRemovePreprocessor.enabled = True
+    config.HTMLExporter.optimistic_validation = True  # validate once, after the preprocessors, not after each
     exporter = HTMLExporter(config=config, template_name=TEMPLATE_NAME,
                             extra_template_basedirs=[str(TEMPLATE_DIR)])
     exporter.register_preprocessor(TagRemovePreprocessor(config=config), enabled=True)

@@ -8,8 +8,7 @@ The page is self-contained and offline: JupyterLab's CSS is inlined, no CDN scri
 
 from __future__ import annotations
 
-import copy
-from functools import cache
+from functools import cache, lru_cache
 from importlib import metadata, resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,12 +30,59 @@ def _env() -> Environment:
                        trim_blocks=True, lstrip_blocks=True)
 
 
+class _Highlighter:
+    """nbconvert's ``highlight_code`` filter (``Highlight2HTML``), remembered per source: the review page shows
+    the template's code cells, the same for every agency of a build, and pygments + bleach cost more than the
+    rest of the page's template. ``lexer`` is set per notebook, as nbconvert sets it (its language_info)."""
+
+    LIMIT = 512
+
+    def __init__(self, parent: Any) -> None:
+        self.parent = parent
+        self.lexer: str | None = None
+        self._done: dict[tuple[Any, ...], str] = {}
+
+    def __call__(self, source: str, language: str | None = None, metadata: Any = None) -> str:
+        from nbconvert.filters.highlight import Highlight2HTML
+
+        key = (self.lexer, source, language, (metadata or {}).get("magics_language"))
+        if key not in self._done:
+            if len(self._done) >= self.LIMIT:
+                self._done.clear()
+            self._done[key] = Highlight2HTML(pygments_lexer=self.lexer, parent=self.parent)(source, language, metadata)
+        return self._done[key]
+
+
+@lru_cache(maxsize=512)
+def _clean_html(element: str) -> str:
+    """nbconvert's ``clean_html`` filter (bleach), remembered: it cleans the highlighted code cells."""
+    from nbconvert.filters.strings import clean_html
+
+    return clean_html(element)
+
+
+def _clean_any(element: Any) -> str:
+    return _clean_html(element.decode() if isinstance(element, bytes) else str(element))
+
+
 @cache
 def _exporter() -> Any:
     from nbconvert import HTMLExporter
 
-    return HTMLExporter(template_name=TEMPLATE_NAME, extra_template_basedirs=[str(TEMPLATE_DIR)],
-                        exclude_input_prompt=True, exclude_output_prompt=True, language_code="zh")  # ISO 639-1 only
+    class ReviewExporter(HTMLExporter):  # type: ignore[misc]
+        def from_notebook_node(self, nb: Any, resources: Any = None, **kw: Any) -> Any:
+            info = nb.metadata.get("language_info", {})
+            highlight.lexer = info.get("pygments_lexer", info.get("name", None))  # what nbconvert would use
+            return super().from_notebook_node(nb, resources, **kw)
+
+    highlight = _Highlighter(None)
+    exporter = ReviewExporter(template_name=TEMPLATE_NAME, extra_template_basedirs=[str(TEMPLATE_DIR)],
+                              exclude_input_prompt=True, exclude_output_prompt=True,
+                              language_code="zh",  # ISO 639-1 only
+                              optimistic_validation=True,  # validate once, after the preprocessors, not after each
+                              filters={"highlight_code": highlight, "clean_html": _clean_any})
+    highlight.parent = exporter  # its configuration reaches the highlighter, as with nbconvert's own
+    return exporter
 
 
 def _version(dist: str) -> str:
@@ -97,9 +143,10 @@ def header_html(nb: nbformat.NotebookNode, links: tuple[tuple[str, str], ...] = 
 
 
 def review_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """A copy of the run without the parameter cells, which the header already shows."""
-    out = copy.deepcopy(nb)
-    out.cells = [c for c in out.cells if not HIDDEN_TAGS & set(c.metadata.get("tags", []))]
+    """The run without the parameter cells, which the header already shows: a shallow copy (nbconvert
+    deep-copies what it converts, so nothing here or there changes ``nb``)."""
+    out = type(nb)(nb)
+    out.cells = [c for c in nb.cells if not HIDDEN_TAGS & set(c.metadata.get("tags", []))]
     return out
 
 
