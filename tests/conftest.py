@@ -4,6 +4,10 @@ from pathlib import Path
 
 import pytest
 
+from report_kit import _driver
+
+_driver.skip_slow_imports()  # pytest workers read notebooks too: ≈ 2 CPU-s less each
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(__file__).resolve().parent / "data" / "shared"  # copies of ../shared (SOURCE.md there)
 SEED_PARAMS = ROOT / "params" / "2019" / "zhuzhou-county-kgxj.yaml"

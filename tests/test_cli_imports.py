@@ -48,13 +48,3 @@ def test_help_still_lists_every_command() -> None:
                     "sheet"):
         assert command in done.stdout
 
-
-def test_validating_a_notebook_after_report_kit_skips_the_iri_grammars() -> None:
-    """jsonschema's optional rfc3987-syntax compiles ~40 Earley grammars at import (about 1 CPU-s per build
-    worker); report_kit marks it absent, and notebook validation still works without it."""
-    probe = ("import sys, report_kit, nbformat\n"
-             "nbformat.validate(nbformat.v4.new_notebook())\n"
-             "print(sys.modules.get('rfc3987_syntax', 'absent'))")
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "None"

@@ -6,7 +6,6 @@ milliseconds and installs its Ctrl-C/SIGTERM handling before the heavy libraries
 
 from __future__ import annotations
 
-import sys
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
@@ -27,14 +26,6 @@ if TYPE_CHECKING:
     from report_kit.params import load as load_params
 
 __version__ = "0.1.0"
-
-# jsonschema (under nbformat, papermill and nbconvert) imports rfc3987-syntax when it is installed (jupyter-events
-# pulls it in), which compiles some forty Earley grammars at import: about 1 CPU-s in every process that validates a
-# notebook, i.e. every build worker and CLI run. It serves only the "iri" string formats, which neither nbformat's
-# schema nor anything here uses, so report-kit's processes skip it (jsonschema then has no iri checker; it treats
-# the missing package as it would an uninstalled extra). A process that imported it before report_kit keeps it.
-if "rfc3987_syntax" not in sys.modules and "jsonschema" not in sys.modules:
-    sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]
 
 _WHERE = {
     "AgencyYear": ("report_kit.model", "AgencyYear"),
