@@ -246,6 +246,8 @@ def main(argv: list[str] | None = None) -> None:
             return
         parent.send({"ready": os.getpid()})
         parent.serve()
+    except (BrokenPipeError, ConnectionResetError):
+        pass  # the worker died (killed, or its build stopped) while this parent started: nothing left to serve
     finally:
         parent.stop_children()
         sock.close()
