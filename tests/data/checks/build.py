@@ -1,6 +1,6 @@
 """Build tests/data/checks/params: real-looking agencies over two consecutive years.
 
-    .venv/bin/python tests/data/checks/build.py      (from the repo root; needs ../shared)
+    .venv/bin/python tests/data/checks/build.py      (from the repo root)
 
 Real figures and texts where the shared fixtures have them, the other year derived so that every
 table identity holds; three agencies get a deliberately wrong link between the years:
@@ -29,7 +29,7 @@ from report_kit.model import AgencyYear, blank_tables
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[2]
-SHARED = ROOT.parent / "shared" / "fixtures"
+SHARED = ROOT / "tests" / "data" / "shared" / "fixtures"  # byte copies of ../shared/fixtures (SOURCE.md there)
 OUT = HERE / "params"
 
 Tables = dict[str, dict[str, dict[str, Any]]]
