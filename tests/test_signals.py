@@ -165,3 +165,22 @@ def test_stopped_is_a_keyboard_interrupt_with_its_exit_code() -> None:
     assert interrupts.exit_code(caught.value) == 143
     assert signal.getsignal(signal.SIGTERM) is before  # restored
     assert interrupts.exit_code(KeyboardInterrupt()) == 130
+
+
+def test_a_signal_during_a_deferred_step_is_handled_once_the_step_ends() -> None:
+    """Starting pool workers is such a step: a Ctrl-C in the middle left a worker unrecorded, which then
+    printed a traceback on its vanished semaphores (seen by the oracle in CI)."""
+    from report_kit import interrupts
+
+    steps: list[str] = []
+    with interrupts.stopping(), pytest.raises(KeyboardInterrupt) as caught:
+        with interrupts.deferred():
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(0.2)  # the handler would have run here
+            steps.append("finished")
+        steps.append("after")  # not reached: the held signal is raised as the block ends
+    assert steps == ["finished"]
+    assert interrupts.exit_code(caught.value) == 143
+    with interrupts.deferred():  # nothing held: nothing raised
+        steps.append("quiet")
+    assert steps[-1] == "quiet"

@@ -46,5 +46,32 @@ def stopping() -> Iterator[None]:
             signal.signal(sig, handler)
 
 
+@contextlib.contextmanager
+def deferred() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM back until the block ends, then handle them as the handlers outside it would.
+
+    For steps that must not be cut in two: starting a pool worker forks it before the pool records it, so a
+    Ctrl-C in between would leave a worker that nobody stops, which then fails on its pool's semaphores
+    once the build has gone. (A Python-level handler, not ``pthread_sigmask``: CPython runs handlers in
+    the main thread whichever thread the signal reached.) Main thread only; elsewhere nothing changes.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+    saved = {sig: signal.signal(sig, lambda signum, frame: held.append(signum)) for sig in SIGNALS}
+    try:
+        yield
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
+        if held:
+            handler = saved[held[0]]
+            if callable(handler):
+                handler(held[0], None)
+            elif handler == signal.SIG_DFL:
+                signal.raise_signal(held[0])
+
+
 def exit_code(exc: KeyboardInterrupt) -> int:
     return exc.exit_code if isinstance(exc, Stopped) else 130

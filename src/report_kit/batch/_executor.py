@@ -21,7 +21,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from report_kit import _driver, discovery, export, identity, pipeline, platform, procs
+from report_kit import _driver, discovery, export, identity, interrupts, pipeline, platform, procs
 from report_kit import params as params_io
 from report_kit.errors import ReportKitError
 from report_kit.i18n import _
@@ -283,7 +283,8 @@ def _execute(todo: list[_Job], jobs: int, scheduler: str | None, done: Callable[
     if todo:
         pool = _pool(min(jobs, len(todo)))
         try:
-            futures: dict[Future[AgencyStatus], _Job] = {pool.submit(_build_one, j): j for j in todo}
+            with interrupts.deferred():  # submit() starts workers: each must be recorded before a Ctrl-C
+                futures: dict[Future[AgencyStatus], _Job] = {pool.submit(_build_one, j): j for j in todo}
             for fut in as_completed(futures):
                 try:
                     done(fut.result())
@@ -298,7 +299,9 @@ def _execute(todo: list[_Job], jobs: int, scheduler: str | None, done: Callable[
     for job in crashed:
         pool = _pool(1)
         try:
-            done(pool.submit(_build_one, job).result())
+            with interrupts.deferred():
+                future = pool.submit(_build_one, job)
+            done(future.result())
         except BrokenProcessPool:
             done(AgencyStatus(job.params, discovery.year_of_folder(job.params), job.params.stem, "", "failed",
                               _("the worker process died while building this agency (killed or out of memory)")))
